@@ -1,0 +1,184 @@
+"""The library API: a ``Workspace`` answers every question the command line asks, for notebooks
+and scripts alike. Each read method runs a query of ``queries/`` on the embedded graph or on a
+SPARQL endpoint, and returns rows as plain dicts (the JSON rows of the command line).
+"""
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from . import build as build_mod
+from . import queries as qlib
+from . import vocab as vocab_mod
+from .errors import DutygraphError
+from .jurisdictions import short_name
+from .namespaces import concept
+from .store import DEFAULT_TIMEOUT, LocalStore, RemoteStore
+
+PROJECT = Path(__file__).resolve().parents[2]
+SCHEME_OF_KIND = {"theme": "theme", "agency-type": "agency-type", "target-group": "target-group",
+                  "role": "role", "collective": "collective", "genre": "genre", "level": "level"}
+
+
+class Workspace:
+    """A dutygraph workspace: ``corpus/``, ``ontology/``, ``graph/`` (and ``queries/``)."""
+
+    def __init__(self, path: str | Path = ".", endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        self.path = Path(path).resolve()
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    # ---------------------------------------------------------------- set-up
+    @property
+    def graph_file(self) -> Path:
+        return self.path / "graph" / build_mod.GRAPH_FILE
+
+    @functools.cached_property
+    def store(self):
+        if self.endpoint:
+            return RemoteStore(self.endpoint, self.timeout)
+        return LocalStore(self.graph_file)
+
+    @functools.cached_property
+    def vocab(self) -> vocab_mod.Vocabulary:
+        return vocab_mod.load(vocab_mod.ontology_dir(self.path))
+
+    @functools.cached_property
+    def library(self) -> dict[str, qlib.Query]:
+        own = self.path / "queries"
+        return qlib.library(own if own.is_dir() else PROJECT / "queries")
+
+    def build(self, check: bool = False) -> build_mod.Summary:
+        return build_mod.build(self.path, check=check)
+
+    # ---------------------------------------------------------------- parameters
+    def terms(self, kind: str, values) -> list:
+        """RDF terms for parameter values: concept codes checked against the vocabularies,
+        jurisdictions looked up by name, short name or code, anything else a literal."""
+        out = []
+        for v in values:
+            if kind in SCHEME_OF_KIND:
+                code = self.vocab.scheme(SCHEME_OF_KIND[kind]).check(str(v))
+                out.append(concept(SCHEME_OF_KIND[kind], code))
+            elif kind == "jurisdiction":
+                out.append(URIRef(self.jurisdiction_iri(str(v))))
+            elif kind == "integer":
+                try:
+                    out.append(Literal(int(v)))
+                except ValueError:
+                    raise DutygraphError(f"'{v}' is not an integer") from None
+            elif kind == "iri":
+                out.append(URIRef(str(v)))
+            else:
+                out.append(Literal(str(v)))
+        return out
+
+    @functools.cached_property
+    def _jurisdictions(self) -> list[dict]:
+        return self.run("jurisdictions")
+
+    def jurisdiction_iri(self, text: str) -> str:
+        text = text.strip()
+        for row in self._jurisdictions:
+            names = {row["name"], short_name(row["name"]), *row["aliases"]}
+            if text in names or (row["code"] and text.isdigit() and text[:6] == str(row["code"])[:6]):
+                return row["jurisdiction_iri"]
+        known = "、".join(r["name"] for r in self._jurisdictions if r["level"] != "province")[:200]
+        raise DutygraphError(f"unknown jurisdiction '{text}' (the graph knows: {known})")
+
+    # ---------------------------------------------------------------- queries
+    def run(self, name: str, **params) -> list[dict]:
+        """Run a library query by name; each keyword is a parameter, given one value or a list."""
+        if name not in self.library:
+            raise DutygraphError(f"no query named '{name}' (see 'dutygraph query --list')")
+        return self.run_query(self.library[name], params)
+
+    def run_query(self, q: qlib.Query, params: dict) -> list[dict]:
+        bound = {}
+        for key, value in params.items():
+            if value is None or value == [] or value == ():
+                continue
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if key not in q.params:
+                raise DutygraphError(f"query '{q.name}' has no parameter '{key}' (it has: {', '.join(q.params) or 'none'})")
+            bound[key] = self.terms(q.params[key].kind, values)
+        for key, p in q.params.items():
+            if key not in bound and p.default is not None:
+                bound[key] = self.terms(p.kind, [p.default])
+        rows = self.store.select(q.bind(bound))
+        return qlib.split_lists(rows, q.lists)
+
+    def query(self, name_or_file: str, params: dict[str, list[str]] | None = None) -> list[dict]:
+        path = Path(name_or_file)
+        if name_or_file.endswith(".rq") or path.is_file():
+            if not path.is_file():
+                raise DutygraphError(f"no query file {name_or_file}")
+            q = qlib.parse(path)
+        elif name_or_file in self.library:
+            q = self.library[name_or_file]
+        else:
+            raise DutygraphError(f"no query named '{name_or_file}' (see 'dutygraph query --list')")
+        return self.run_query(q, params or {})
+
+    # ---------------------------------------------------------------- the contract's listings
+    def duties(self, theme=(), jurisdiction=(), agency_type=(), target_group=()) -> list[dict]:
+        rows = self.run("duties", theme=list(theme), place=list(jurisdiction),
+                        unit_type=list(agency_type), target_group=list(target_group))
+        for r in rows:
+            r["agency"] = r.get("agency") or ""
+        return [_pick(r, "jurisdiction", "agency", "agency_type", "role", "themes", "target_groups", "laws",
+                      "text", "source", "start", "end", "duty", "agency_iri") for r in rows]
+
+    def tasks(self, jurisdiction=()) -> list[dict]:
+        rows = self.run("tasks", place=list(jurisdiction))
+        targets = self.run("task-targets", place=list(jurisdiction))
+        by_task: OrderedDict[str, dict] = OrderedDict()
+        for r in rows:
+            t = by_task.setdefault(r["task"], {
+                "jurisdiction": r["jurisdiction"], "number": r["number"], "group": r["group"], "text": r["text"],
+                "lead": [], "support": [], "targets": [], "source": r["source"], "start": r["start"],
+                "end": r["end"], "task": r["task"], "_order": []})
+            if r["unit"]:
+                t["_order"].append((int(r["participation"].rsplit("/", 1)[-1]), r["role"], r["unit"]))
+        for t in by_task.values():
+            for _k, role, unit in sorted(t.pop("_order")):
+                t["lead" if role == "lead" else "support"].append(unit)
+        for tg in targets:
+            if tg["duty"] in by_task:
+                by_task[tg["duty"]]["targets"].append(_pick(tg, "text", "value", "unit", "year", "comparison",
+                                                             "min", "max", "source", "start", "end"))
+        return list(by_task.values())
+
+    def members(self, jurisdiction=()) -> list[dict]:
+        rows = self.run("members", place=list(jurisdiction))
+        return [_pick(r, "jurisdiction", "body", "person", "agency", "agency_type", "post", "role",
+                      "source", "start", "end", "agency_iri") for r in rows]
+
+    def laws(self, jurisdiction=()) -> list[dict]:
+        rows = self.run("laws", place=list(jurisdiction))
+        by_law: OrderedDict[str, dict] = OrderedDict()
+        for r in rows:
+            law = by_law.setdefault(r["law_iri"], {"law": r["law"], "kind": r["kind"],
+                                                   "registered": bool(r["registered"]), "mentions": [],
+                                                   "law_iri": r["law_iri"]})
+            law["mentions"].append(_pick(r, "source", "start", "end", "text", "article", "document"))
+        return sorted(by_law.values(), key=lambda x: (-len(x["mentions"]), x["law"]))
+
+    def validate(self, severity: str | None = None) -> list[dict]:
+        rows = self.run("validation", only=severity)
+        first: OrderedDict[str, dict] = OrderedDict()
+        for r in rows:
+            f = first.get(r["finding"])
+            if f is None or (r["source"], r["start"] or 0) < (f["source"] or "~", f["start"] or 0):
+                first[r["finding"]] = r
+        out = [_pick(r, "severity", "message", "message_zh", "focus", "path", "source", "start", "end")
+               for r in first.values()]
+        order = {"Violation": 0, "Warning": 1, "Info": 2}
+        return sorted(out, key=lambda r: (order.get(r["severity"], 3), r["source"] or "~", r["start"] or 0, r["focus"]))
+
+
+def _pick(row: dict, *keys) -> dict:
+    return {k: row.get(k) for k in keys}

@@ -1,0 +1,159 @@
+"""The command line: a thin layer over ``dutygraph.api.Workspace``.
+
+Exit status: 0 when the command did its work (findings are findings), 1 with one line on stderr for
+bad input, 2 for a usage error. No traceback for a user's mistake.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .api import Workspace
+from .errors import DutygraphError
+from .output import render
+
+EPILOG = """examples:
+  dutygraph build                                  build graph/ from corpus/ and print a summary
+  dutygraph duties --theme anti-trafficking        who holds anti-trafficking duties, everywhere
+  dutygraph duties --jurisdiction 东莞 --format json
+  dutygraph tasks --jurisdiction 610100 --format csv
+  dutygraph members --jurisdiction 虎林
+  dutygraph laws
+  dutygraph validate
+  dutygraph query duties --param theme=domestic-violence
+  dutygraph duties --endpoint http://127.0.0.1:7878/query    the same, from a SPARQL endpoint
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: one line, exit 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _common(p: argparse.ArgumentParser, listing: bool = True, remote: bool = True) -> None:
+    p.add_argument("--workspace", default=".", help="the workspace directory holding corpus/ and graph/ (default: .)")
+    if listing:
+        p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
+    if remote:
+        p.add_argument("--endpoint", help="ask this SPARQL 1.1 endpoint instead of the local graph")
+        p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+
+
+def parser() -> Parser:
+    top = Parser(prog="dutygraph", description="A knowledge graph of local-government duties toward women and children.",
+                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("--version", action="version", version=f"dutygraph {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="command", parser_class=Parser)
+    sub.required = True
+
+    p = sub.add_parser("build", help="corpus → graph/, runs SHACL, prints a summary")
+    _common(p, listing=False, remote=False)
+    p.add_argument("--check", action="store_true", help="exit 1 if graph/ differs from what build would write")
+
+    p = sub.add_parser("validate", help="the SHACL report, with source spans")
+    _common(p)
+    p.add_argument("--severity", choices=("Violation", "Warning", "Info"))
+
+    p = sub.add_parser("duties", help="duty statements and who holds them")
+    _common(p)
+    p.add_argument("--theme", action="append", default=[], metavar="CODE", help="a theme code (repeatable)")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J", help="name (东莞 or 东莞市) or division code")
+    p.add_argument("--agency-type", action="append", default=[], metavar="CODE", help="an agency-type code (repeatable)")
+    p.add_argument("--target-group", action="append", default=[], metavar="CODE", help="a target-group code (repeatable)")
+
+    p = sub.add_parser("tasks", help="numbered tasks with their lead and supporting units")
+    _common(p)
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+
+    p = sub.add_parser("members", help="who sits on which committee, for which unit, in which post")
+    _common(p)
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+
+    p = sub.add_parser("laws", help="legal instruments cited, each once however it is written")
+    _common(p)
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+
+    p = sub.add_parser("query", help="run a library query or a .rq file")
+    _common(p)
+    p.add_argument("name", nargs="?", help="a query of queries/ (without .rq) or a path to a .rq file")
+    p.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter value (repeatable)")
+    p.add_argument("--list", action="store_true", help="list the library's queries and their parameters")
+
+    p = sub.add_parser("viz", help="one self-contained HTML page of the network")
+    _common(p, listing=False, remote=True)
+    p.add_argument("--out", help="where to write the page (default: viz/dutygraph.html)")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    p.add_argument("--theme", action="append", default=[], metavar="CODE")
+    return top
+
+
+def _params(pairs: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise DutygraphError(f"--param needs KEY=VALUE, not '{pair}'")
+        k, v = pair.split("=", 1)
+        out.setdefault(k.strip(), []).append(v)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace, getattr(args, "endpoint", None), getattr(args, "timeout", 30.0))
+    fmt = getattr(args, "format", "table")
+    if args.command == "build":
+        summary = ws.build(check=args.check)
+        if args.check:
+            print("graph/ is up to date" if not summary.changed else "graph/ differs from what build would write: run 'dutygraph build'")
+            return 1 if summary.changed else 0
+        print("\n".join(summary.lines()))
+        print("graph/dutygraph.trig " + ("written" if summary.changed else "unchanged"))
+        return 0
+    if args.command == "validate":
+        rows = ws.validate(args.severity)
+    elif args.command == "duties":
+        rows = ws.duties(args.theme, args.jurisdiction, args.agency_type, args.target_group)
+    elif args.command == "tasks":
+        rows = ws.tasks(args.jurisdiction)
+    elif args.command == "members":
+        rows = ws.members(args.jurisdiction)
+    elif args.command == "laws":
+        rows = ws.laws(args.jurisdiction)
+    elif args.command == "query":
+        if args.list or not args.name:
+            rows = [{"name": q.name, "title": q.title, "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.params.values())}
+                    for q in ws.library.values()]
+        else:
+            rows = ws.query(args.name, _params(args.param))
+    elif args.command == "viz":
+        from .viz import write_page
+
+        out = Path(args.out) if args.out else ws.path / "viz" / "dutygraph.html"
+        path, stats = write_page(ws, out, args.jurisdiction, args.theme)
+        print(f"wrote {path} ({stats['nodes']} nodes, {stats['edges']} edges)")
+        return 0
+    else:  # pragma: no cover - argparse rejects unknown commands
+        raise DutygraphError(f"unknown command {args.command}")
+    sys.stdout.write(render(rows, fmt))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except DutygraphError as exc:
+        print(f"dutygraph: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dutygraph: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Lines and paragraphs of a region of text, repaired the way PDF and web extraction break them.
+
+Page numbers standing alone are dropped, lines that a PDF wrapped at a fixed width are joined, and
+a line that stops mid-sentence runs on into the next unless the next starts a new item. Every piece
+stays a ``View`` so that offsets still point into the source.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from .text import View, display_width
+
+PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?$|^第\s*\d+\s*页$|^\d+\s*/\s*\d+$")
+HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节部分])")
+SUBHEADING = re.compile(r"^\(\s*[一二三四五六七八九十]+\s*\)")
+ITEM = re.compile(r"^(?:\d{1,3}\s*[.、]\s*(?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+[是要]|附件|同志们)")
+TERMINAL = "。!?！？:：;；”\"」』"
+
+
+@dataclass(frozen=True)
+class Line:
+    view: View
+    full: bool = False   # filled to the wrap width of a hard-wrapped text
+
+
+def is_heading(v: View) -> bool:
+    t = v.text
+    if HEADING.match(t):
+        return True
+    return bool(SUBHEADING.match(t)) and len(t) <= 24 and not any(c in t for c in "。;,")
+
+
+def starts_item(v: View) -> bool:
+    return bool(ITEM.match(v.text)) or is_heading(v)
+
+
+def wrap_width(widths: list[int]) -> int | None:
+    """The fixed width a PDF wrapped its lines at, or None if the text is not hard-wrapped."""
+    long = [w for w in widths if w >= 30]
+    if len(long) < 6:
+        return None
+    mode, _ = Counter(w // 2 * 2 for w in long).most_common(1)[0]
+    near = sum(1 for w in long if mode - 6 <= w <= mode + 4)
+    if mode > 100 or near < 0.4 * len(long):
+        return None
+    return mode
+
+
+def lines(source: str, start: int, end: int) -> list[Line]:
+    raw = []
+    pos = start
+    for piece in source[start:end].split("\n"):
+        v = View.of(source, pos, pos + len(piece)).strip()
+        pos += len(piece) + 1
+        if v.text and not PAGE_NUMBER.match(v.text):
+            raw.append(v)
+    width = wrap_width([display_width(v.text) for v in raw])
+    if width is None:
+        return [Line(v) for v in raw]
+    return [Line(v, display_width(v.text) >= width - 6) for v in raw]
+
+
+def paragraphs(lines_: list[Line], new_item: Callable[[View], bool] = starts_item) -> list[View]:
+    """Join lines into paragraphs; ``new_item`` says which lines must start one."""
+    out: list[View] = []
+    prev: Line | None = None
+    wrapped = any(line.full for line in lines_)
+    for line in lines_:
+        if prev is not None and _joins(prev, line, new_item, wrapped):
+            out[-1] = out[-1] + line.view
+        else:
+            out.append(line.view)
+        prev = line
+    return out
+
+
+def _joins(prev: Line, nxt: Line, new_item, wrapped: bool) -> bool:
+    if new_item(nxt.view) or is_heading(nxt.view) or is_heading(prev.view):
+        return False
+    if prev.full:
+        return True
+    if wrapped:
+        return False
+    t = prev.view.text
+    return t[-1] not in TERMINAL and len(t) >= 6

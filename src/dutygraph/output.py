@@ -1,0 +1,86 @@
+"""Every listing as a table, JSON (one array of objects, UTF-8, not escaped) or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from .text import display_width
+
+TEXT_WIDTH = 36
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return json.dumps(value, ensure_ascii=False)
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _clip(text: str, width: int) -> str:
+    # PDF text breaks lines inside words: in a table, drop the breaks and the spaces around CJK
+    text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", text)
+    text = " ".join(text.split())
+    if display_width(text) <= width:
+        return text
+    out, w = [], 0
+    for c in text:
+        w += display_width(c)
+        if w > width - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
+def _table_cell(value, key: str) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        if "text" in value[0]:
+            return "; ".join(_clip(str(v.get("text", "")), 24) for v in value)
+        return f"{len(value)} items"
+    text = _cell(value)
+    return _clip(text, TEXT_WIDTH if key in ("text", "message", "message_zh", "focus", "duty_texts") else 48)
+
+
+def table(rows: list[dict], columns: list[str] | None = None) -> str:
+    if not rows:
+        return "(no rows)\n"
+    columns = columns or [k for k in rows[0] if not k.endswith("_iri") and k not in ("duty", "task")]
+    cells = [[_table_cell(r.get(c), c) for c in columns] for r in rows]
+    widths = [max(display_width(c), *(display_width(row[k]) for row in cells)) for k, c in enumerate(columns)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + f"\n({len(rows)} rows)\n"
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(rows: list[dict], bom: bool = False) -> str:
+    buf = io.StringIO()
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
+    if fmt == "json":
+        return to_json(rows)
+    if fmt == "csv":
+        return to_csv(rows)
+    return table(rows, columns)

@@ -1,0 +1,82 @@
+"""Run the genre parsers over a document's content regions and gather what they read."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..corpus import Document
+from ..jurisdictions import Jurisdiction, with_ancestors
+from ..records import Extraction, Statement
+from ..vocab import Vocabulary
+from .. import layout
+from . import duty_list, mechanism, roster, speech, task_division
+from .laws import law_matcher
+from .matchers import Context
+
+PARSERS = {"roster": roster, "duty-list": duty_list, "task-division": task_division,
+           "mechanism": mechanism, "speech": speech}
+ORDER = ("roster", "mechanism", "duty-list", "task-division", "speech")
+NON_WORD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+
+def context(vocab: Vocabulary, j: Jurisdiction, known: dict[str, Jurisdiction]) -> Context:
+    return Context(vocab, j, tuple(with_ancestors(j, known)[1:]))
+
+
+def extract(doc: Document, vocab: Vocabulary) -> Extraction:
+    out = Extraction()
+    known = {j.key: j for j in doc.jurisdictions()}
+    laws = law_matcher(vocab)
+    for region in doc.content_regions():
+        ctx = context(vocab, region.jurisdiction, known)
+        lines = layout.lines(doc.text, region.start, region.end)
+        for genre in ORDER:
+            if genre in doc.genres:
+                PARSERS[genre].parse(ctx, lines, out, doc.body)
+        places = tuple(p for j in (ctx.jurisdiction,) + ctx.ancestors for p in (j.name, j.short))
+        for para in layout.paragraphs(lines):
+            out.laws.extend(laws.find(para, places, doc.title))
+    out.statements.sort(key=lambda s: s.span)
+    out.memberships = _named_first(out.memberships)
+    _attach_laws(out)
+    out.statements = merge_repeats(out.statements)
+    return out
+
+
+def _named_first(memberships):
+    """A post assigned in prose (组长由机关党委专职副书记担任) and filled in the roster is one membership."""
+    named = {(m.unit.code, m.role) for m in memberships if m.person and m.unit}
+    return [m for m in memberships if m.person or not m.unit or (m.unit.code, m.role) not in named]
+
+
+def _attach_laws(out: Extraction) -> None:
+    for st in out.statements:
+        st.laws = [m for m in out.laws if st.span[0] <= m.span[0] and m.span[1] <= st.span[1]]
+
+
+def _key(st: Statement) -> str:
+    return NON_WORD.sub("", st.text)
+
+
+def merge_repeats(statements: list[Statement]) -> list[Statement]:
+    """A passage printed twice (or nearly so) gives one statement with both spans."""
+    kept: list[Statement] = []
+    by_len: dict[str, list[Statement]] = {}
+    for st in statements:
+        key = _key(st)
+        holders = tuple(sorted(u.name for u, _ in st.holders))
+        twin = None
+        for other in by_len.get(st.jurisdiction.key, []):
+            okey = _key(other)
+            if tuple(sorted(u.name for u, _ in other.holders)) != holders or st.genre != other.genre:
+                continue
+            if okey == key or (len(key) >= 20 and abs(len(okey) - len(key)) <= 0.15 * len(key)
+                               and difflib.SequenceMatcher(None, okey, key, autojunk=False).ratio() >= 0.9):
+                twin = other
+                break
+        if twin is None:
+            kept.append(st)
+            by_len.setdefault(st.jurisdiction.key, []).append(st)
+        else:
+            twin.repeats.append(st.span)
+    return kept

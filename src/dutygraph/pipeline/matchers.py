@@ -1,0 +1,161 @@
+"""Lexicon matchers, in the manner of an entity ruler: the patterns are the SKOS labels of
+``ontology/``, matched longest first and left to right so that 人民政府 is never read as 民政.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ..jurisdictions import Jurisdiction
+from ..records import UnitRef
+from ..text import View
+from ..vocab import Vocabulary, alternation
+
+# A unit name may carry its jurisdiction before it: 东莞市, 市委, 县, 省委 ...
+LEVEL_PREFIX = r"(?:中共)?(?:{places})?(?:[省市县区州]?委(?!员)|[省市县区州]|乡镇|街道)?"
+UNKNOWN_UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:局|委|办|部|院|会|社|台|中心|大队|队|所|科|处|厅|联|室|团|站)$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int          # view indices
+    end: int
+    code: str
+    top: str
+    prefix: str = ""
+    collective: bool = False
+
+
+class UnitMatcher:
+    """Finds unit and collective-holder names in a view, for one jurisdiction's place names."""
+
+    def __init__(self, vocab: Vocabulary, jurisdiction: Jurisdiction, places: tuple[str, ...]):
+        self.jurisdiction = jurisdiction
+        self.places = places
+        prefix = LEVEL_PREFIX.format(places=alternation(places))
+        agency = vocab.scheme("agency-type").entries
+        groups = vocab.scheme("collective").entries
+        self._by_label = {e.label: e for e in agency}
+        self._group_by_label = {e.label: e for e in groups}
+        self._placed = [(re.compile("^" + alternation([e.label], places) + "$"), e) for e in agency if "{place}" in e.label]
+        core = alternation([e.label for e in agency], places)
+        self.unit_re = re.compile(f"(?P<prefix>{prefix})(?P<core>{core})")
+        self.group_re = re.compile(f"(?P<prefix>{prefix})(?P<core>{alternation([e.label for e in groups])})")
+
+    def _entry(self, core: str):
+        if core in self._by_label:
+            return self._by_label[core]
+        for rx, e in self._placed:
+            if rx.match(core):
+                return e
+        return None
+
+    def find(self, text: str) -> list[Hit]:
+        """Every unit or collective name, non-overlapping, longest first at each place."""
+        hits = []
+        for m in self.group_re.finditer(text):
+            e = self._group_by_label[m.group("core")]
+            hits.append(Hit(m.start(), m.end(), e.code, e.top, m.group("prefix"), True))
+        for m in self.unit_re.finditer(text):
+            e = self._entry(m.group("core"))
+            if e is not None:
+                hits.append(Hit(m.start(), m.end(), e.code, e.top, m.group("prefix")))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start), not h.collective))
+        out: list[Hit] = []
+        for h in hits:
+            if out and h.start < out[-1].end:
+                if h.end - h.start > out[-1].end - out[-1].start and h.start == out[-1].start:
+                    out[-1] = h
+                continue
+            out.append(h)
+        return out
+
+    def at_start(self, text: str) -> Hit | None:
+        hits = self.find(text[:40])
+        return hits[0] if hits and hits[0].start == 0 else None
+
+    def ref(self, view: View, hit: Hit, resolve) -> UnitRef:
+        """A UnitRef for a hit in ``view``; ``resolve`` maps a name prefix to a jurisdiction."""
+        name = view.text[hit.start:hit.end].replace(" ", "")
+        j = resolve(hit.prefix)
+        if hit.collective:
+            return UnitRef(name, view.span(hit.start, hit.end), j, collective=hit.code)
+        return UnitRef(name, view.span(hit.start, hit.end), j, hit.code, hit.top)
+
+    def unknown(self, view: View, resolve) -> UnitRef | None:
+        """A name that looks like a unit (ends in 局, 委, 中心 ...) but is in no vocabulary."""
+        name = view.text.replace(" ", "")
+        if UNKNOWN_UNIT.match(name) and len(name) <= 16:
+            return UnitRef(name, view.span(), resolve(""))
+        return None
+
+
+class Tagger:
+    """Finds the codes of one scheme (themes, target groups) whose labels a text contains."""
+
+    def __init__(self, entries):
+        self._top = {e.label: e.top for e in entries}
+        self._re = re.compile(alternation(self._top))
+
+    def codes(self, text: str) -> set[str]:
+        return {self._top[m.group(0)] for m in self._re.finditer(text)}
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self._top[m.group(0)]) for m in self._re.finditer(text)]
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_matcher(vocab: Vocabulary, jurisdiction: Jurisdiction, places: tuple[str, ...]) -> UnitMatcher:
+    return UnitMatcher(vocab, jurisdiction, places)
+
+
+@dataclass
+class Context:
+    """What a parser needs for one region: its jurisdiction, its ancestors and the matchers."""
+
+    vocab: Vocabulary
+    jurisdiction: Jurisdiction
+    ancestors: tuple[Jurisdiction, ...]
+
+    @functools.cached_property
+    def units(self) -> UnitMatcher:
+        places = []
+        for j in (self.jurisdiction,) + self.ancestors:
+            places += [j.name, j.short, *j.aliases]
+        return _unit_matcher(self.vocab, self.jurisdiction, tuple(sorted(set(p for p in places if p))))
+
+    @functools.cached_property
+    def themes(self) -> Tagger:
+        return _tagger(self.vocab, "theme")
+
+    @functools.cached_property
+    def target_groups(self) -> Tagger:
+        return _tagger(self.vocab, "target-group")
+
+    @functools.cached_property
+    def roles(self) -> Tagger:
+        return _tagger(self.vocab, "role")
+
+    @functools.cached_property
+    def group_roles(self) -> dict[str, str]:
+        return {e.label: e.code for e in self.vocab.scheme("group-role").entries}
+
+    def resolve(self, prefix: str) -> Jurisdiction:
+        """The jurisdiction a name prefix points to: an ancestor named or implied (省), else this one."""
+        for j in self.ancestors:
+            if j.name in prefix or (j.short and j.short in prefix):
+                return j
+        if prefix.startswith("省") and self.jurisdiction.level != "province":
+            for j in self.ancestors:
+                if j.level == "province":
+                    return j
+        return self.jurisdiction
+
+    def unit_refs(self, view: View) -> list[UnitRef]:
+        return [self.units.ref(view, h, self.resolve) for h in self.units.find(view.text)]
+
+
+@functools.lru_cache(maxsize=8)
+def _tagger(vocab: Vocabulary, scheme: str) -> Tagger:
+    return Tagger(vocab.scheme(scheme).entries)

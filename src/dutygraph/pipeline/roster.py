@@ -1,0 +1,113 @@
+"""Rosters: who sits on a committee or group, for which unit, in which post.
+
+Handles names with spaces inside (王 珊), a group label written only on the first line of its group
+(组长：… / 成员：… then bare lines), titles holding several posts (市委宣传部副部长、网信办主任), and
+sentences that assign a post to a unit (总召集人由市政府分管副市长担任; 办公室设在市妇联).
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Extraction, Membership, OfficeHost
+from ..text import View
+from .. import layout
+from .matchers import Context
+
+CJK = "\u4e00-\u9fff"
+LABEL = re.compile(r"^(?P<label>(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员))\s*:\s*")
+PERSON = re.compile(rf"^[{CJK}](?:\s?[{CJK}]){{1,3}}$")
+BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)(?:组成人员名单|成员名单|人员名单|组成人员|名单)$")
+ASSIGN = re.compile(r"(?P<role>[^,;。:由]{2,8}?)由(?P<who>[^,;。]{2,40}?)(?:担任|兼任)")
+ASSIGN_REV = re.compile(r"(?P<who>[^,;。:]{2,40}?)担任(?P<role>[^,;。]{2,8}?)(?=[,;。]|$)")
+HOSTED = re.compile(r"办公室设在(?P<who>[^,;。]{2,20}?)(?=[,;。]|$)")
+
+
+def roster_line(ctx: Context, view: View):
+    """(label, person view, title view) for a roster line, else None."""
+    v = view
+    label = None
+    m = LABEL.match(v.text)
+    if m:
+        label = m.group("label").replace(" ", "")
+        v = v[m.end():]
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", v.text)]
+    for k in range(1, len(tokens)):
+        name = "".join(v.text[a:b] for a, b in tokens[:k])
+        title = v[tokens[k][0]:]
+        if PERSON.match(v.text[:tokens[k - 1][1]]) and 2 <= len(name) <= 4 and ctx.units.at_start(title.text.replace(" ", "")):
+            return label, v[:tokens[k - 1][1]], title
+    return None
+
+
+def _posts(ctx: Context, title: View):
+    """(unit, post) for each post in a title: 市委宣传部副部长、网信办主任 gives two."""
+    unit = None
+    for piece in re.finditer(r"[^、,;]+", title.text):
+        pv = title[piece.start():piece.end()]
+        compact = pv.without(" ")
+        hit = ctx.units.at_start(compact.text)
+        if hit:
+            unit = ctx.units.ref(compact, hit, ctx.resolve)
+            post = compact[hit.end:]
+        else:
+            post = compact
+        if unit is not None:
+            yield unit, post.text
+
+
+def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
+    rows = {line.view.index[0]: r for line in lines if (r := roster_line(ctx, line.view))}
+    paras = layout.paragraphs(lines, lambda v: v.index[0] in rows or layout.starts_item(v))
+    group_body, group_span, label, last_heading = body, None, None, None
+    for para in paras:
+        row = rows.get(para.index[0])
+        if row is None:
+            m = BODY_HEAD.match(para.text.replace(" ", ""))
+            if m:
+                named = m.group("body")
+                group_body = named if len(named) >= 2 else body
+                group_span = para.span() if len(named) >= 2 else None
+                label = None
+            _assignments(ctx, para, out, body, last_heading)
+            last_heading = para if layout.is_heading(para) else None
+            continue
+        lab, person, title = row
+        label = lab or label
+        role = ctx.group_roles.get(label or "成员", "member")
+        for unit, post in _posts(ctx, title):
+            out.memberships.append(Membership(
+                body=group_body or body or "", jurisdiction=ctx.jurisdiction, span=para.span(), unit=unit,
+                person=person.text.replace(" ", ""), person_span=person.span(), post=post, role=role,
+                body_span=group_span))
+
+
+def _assignments(ctx: Context, para: View, out: Extraction, body: str | None, heading: View | None) -> None:
+    """Posts given to a unit's officer without a name (召集人由市妇联主席担任), and the office's host."""
+    if not body:
+        return
+    text = para.text
+    if heading is not None and text.startswith("由"):
+        role_word = re.sub(r"^\(\s*[一二三四五六七八九十]+\s*\)", "", heading.text).strip()
+        text = role_word + text
+        offset = -len(role_word)
+    else:
+        offset = 0
+    for rx in (ASSIGN, ASSIGN_REV):
+        for m in rx.finditer(text):
+            role = ctx.group_roles.get(m.group("role").strip())
+            if role is None:
+                continue
+            a, b = m.start("who") + offset, m.end("who") + offset
+            who = para[a:b].without(" ")
+            hit = ctx.units.at_start(who.text)
+            if hit is None or hit.collective:
+                continue
+            unit = ctx.units.ref(who, hit, ctx.resolve)
+            span = para.span(max(0, m.start() + offset), m.end() + offset)
+            out.memberships.append(Membership(body=body, jurisdiction=ctx.jurisdiction, span=span, unit=unit,
+                                              post=who.text[hit.end:], role=role, office=role.startswith("office")))
+    for m in HOSTED.finditer(para.text):
+        who = para[m.start("who"):m.end("who")].without(" ")
+        hit = ctx.units.at_start(who.text)
+        if hit and not hit.collective:
+            out.offices.append(OfficeHost(body, ctx.units.ref(who, hit, ctx.resolve), para.span(m.start(), m.end()), ctx.jurisdiction))

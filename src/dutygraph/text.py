@@ -1,0 +1,93 @@
+"""Views of a source text that keep every character's offset into the original.
+
+Parsers work on a normalised view (full-width punctuation folded to ASCII, PDF line breaks and
+stray spaces removed) and map every match back, so that ``source[start:end]`` is always the exact
+written text of a span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# One character for one character: folding keeps offsets.
+_FOLD = {0x3000: " ", 0xFF1A: ":", 0xFF1B: ";", 0xFF0C: ",", 0xFF08: "(", 0xFF09: ")",
+         0xFF01: "!", 0xFF1F: "?", 0xFF0E: ".", 0x2014: "-", 0x2013: "-", 0xFF5E: "~",
+         0xFF05: "%", 0x00A0: " ", 0x3001: "、"}
+for _c in range(0xFF10, 0xFF1A):  # full-width digits
+    _FOLD[_c] = chr(_c - 0xFEE0)
+for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-width letters
+    _FOLD[_c] = chr(_c - 0xFEE0)
+FOLD_TABLE = str.maketrans(_FOLD)
+
+SENTENCE_END = "。!?！？"
+CLAUSE_END = SENTENCE_END + ";；"
+
+
+def fold(text: str) -> str:
+    """Fold full-width punctuation, digits and letters to ASCII, one character for one."""
+    return text.translate(FOLD_TABLE)
+
+
+@dataclass(frozen=True)
+class View:
+    """A derived string ``text`` whose character i sits at ``index[i]`` in the source."""
+
+    text: str
+    index: tuple[int, ...]
+
+    @classmethod
+    def of(cls, source: str, start: int = 0, end: int | None = None) -> "View":
+        end = len(source) if end is None else end
+        return cls(fold(source[start:end]), tuple(range(start, end)))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __add__(self, other: "View") -> "View":
+        return View(self.text + other.text, self.index + other.index)
+
+    def __getitem__(self, key: slice) -> "View":
+        return View(self.text[key], self.index[key])
+
+    def span(self, i: int = 0, j: int | None = None) -> tuple[int, int]:
+        """Source offsets (start, end) of view characters i..j (end exclusive)."""
+        j = len(self.text) if j is None else j
+        if j <= i:
+            at = self.index[i] if i < len(self.index) else (self.index[-1] + 1 if self.index else 0)
+            return at, at
+        return self.index[i], self.index[j - 1] + 1
+
+    def strip(self, chars: str = " \t\r\n") -> "View":
+        i, j = 0, len(self.text)
+        while i < j and self.text[i] in chars:
+            i += 1
+        while j > i and self.text[j - 1] in chars:
+            j -= 1
+        return self[i:j]
+
+    def without(self, chars: str = " \t\r\n") -> "View":
+        """The view with the given characters removed (PDF spaces inside names, line breaks)."""
+        keep = [k for k, c in enumerate(self.text) if c not in chars]
+        return View("".join(self.text[k] for k in keep), tuple(self.index[k] for k in keep))
+
+    def find_all(self, needle: str):
+        at = self.text.find(needle)
+        while at >= 0:
+            yield at
+            at = self.text.find(needle, at + 1)
+
+
+def split_keep(view: View, seps: str) -> list[View]:
+    """Split a view after each separator character, keeping the separator with its piece."""
+    out, start = [], 0
+    for k, c in enumerate(view.text):
+        if c in seps:
+            out.append(view[start:k + 1])
+            start = k + 1
+    if start < len(view.text):
+        out.append(view[start:])
+    return [v for v in (p.strip() for p in out) if v.text.strip(seps + " ")]
+
+
+def display_width(text: str) -> int:
+    """Width as printed: CJK and full-width characters count two columns."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)

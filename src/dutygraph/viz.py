@@ -1,0 +1,166 @@
+"""The network page: one self-contained HTML file (pyvis, with the vis-network script inlined)
+that opens from disk with no network. Units, themes, laws and jurisdictions are nodes; a click on a
+unit lists its duties with the quoted source words.
+
+Document text never enters the page as markup: the data travels as a JSON block whose ``<``, ``>``
+and ``&`` are escaped, and the page writes it with ``textContent``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .build import write_atomic
+
+KIND_COLOURS = {"jurisdiction": "#6c5ce7", "agency": "#0984e3", "group": "#74b9ff", "theme": "#e17055",
+                "law": "#00b894", "unplaced": "#b2bec3"}
+KIND_SHAPES = {"jurisdiction": "star", "agency": "dot", "group": "dot", "theme": "diamond", "law": "square"}
+KIND_LABELS = {"jurisdiction": "Jurisdiction 行政区域", "agency": "Unit 单位", "group": "Collective 集体",
+               "theme": "Theme 主题", "law": "Law 法律文件"}
+
+
+REMOTE = re.compile(r"<link\b[^>]*https?://[^>]*>|<script\b[^>]*\bsrc=\"https?://[^>]*>\s*</script>|<!--.*?-->", re.S)
+
+
+def safe_json(data) -> str:
+    """JSON that cannot close a <script> element or start markup."""
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def graph_data(ws, jurisdictions=(), themes=()) -> dict:
+    rows = ws.duties(theme=themes, jurisdiction=jurisdictions)
+    labels = {code: ws.vocab.label("theme", code) for code in ws.vocab.scheme("theme").labels}
+    nodes, edges = {}, Counter()
+    duties = defaultdict(list)
+    for r in rows:
+        j = "j:" + r["jurisdiction"]
+        nodes.setdefault(j, {"id": j, "label": r["jurisdiction"], "kind": "jurisdiction", "jurisdiction": r["jurisdiction"]})
+        if not r["agency_iri"]:
+            continue
+        a = r["agency_iri"]
+        kind = "agency" if "/agency/" in a else "group"
+        node = nodes.setdefault(a, {"id": a, "label": r["agency"], "kind": kind, "jurisdiction": r["jurisdiction"],
+                                    "agency_type": r["agency_type"] or "", "themes": [], "duties": 0})
+        node["duties"] += 1
+        node["themes"] = sorted(set(node["themes"]) | set(r["themes"]))
+        duties[a].append({"text": r["text"], "source": r["source"], "start": r["start"], "end": r["end"],
+                          "role": r["role"], "themes": r["themes"], "laws": r["laws"]})
+        edges[(a, j, "in")] += 1
+        for t in r["themes"]:
+            tid = "t:" + t
+            nodes.setdefault(tid, {"id": tid, "label": labels.get(t, t), "kind": "theme", "code": t})
+            edges[(a, tid, "theme")] += 1
+        for law in r["laws"]:
+            lid = "l:" + law
+            nodes.setdefault(lid, {"id": lid, "label": law, "kind": "law"})
+            edges[(a, lid, "law")] += 1
+    for n in nodes.values():
+        n["shape"] = KIND_SHAPES[n["kind"]]
+        n["color"] = KIND_COLOURS[n["kind"]]
+        n["size"] = 8 + 3 * min(n.get("duties", 4), 12) if n["kind"] in ("agency", "group") else 14
+        n["group"] = n["kind"]
+    edge_list = [{"from": a, "to": b, "value": w, "kind": k, "title": f"{w}"} for (a, b, k), w in sorted(edges.items())]
+    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edge_list,
+            "duties": {k: v for k, v in sorted(duties.items())},
+            "themes": sorted({(n["code"], n["label"]) for n in nodes.values() if n["kind"] == "theme"}),
+            "jurisdictions": sorted({n["label"] for n in nodes.values() if n["kind"] == "jurisdiction"}),
+            "legend": KIND_LABELS, "colours": KIND_COLOURS}
+
+
+PANEL = """
+<div id="dg-side">
+  <h1>dutygraph</h1>
+  <input id="dg-search" type="search" placeholder="Search units, themes, laws 搜索">
+  <label>Jurisdiction <select id="dg-jur"><option value="">all</option></select></label>
+  <label>Theme <select id="dg-theme"><option value="">all</option></select></label>
+  <div id="dg-legend"></div>
+  <div id="dg-count"></div>
+  <div id="dg-detail"><p>Click a unit to see its duties and the words they come from.</p></div>
+</div>
+<script type="application/json" id="dg-data">__DATA__</script>
+<style>
+  body { margin: 0; font-family: sans-serif; }
+  #mynetwork { position: absolute; left: 340px; right: 0; top: 0; bottom: 0; width: auto !important; height: 100% !important; border: 0 !important; }
+  #dg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 330px; overflow: auto; padding: 8px; box-sizing: border-box; border-right: 1px solid #ddd; font-size: 13px; }
+  #dg-side h1 { font-size: 18px; margin: 4px 0 8px; }
+  #dg-side input, #dg-side select { width: 100%; margin: 2px 0 8px; }
+  #dg-legend span { display: inline-block; margin-right: 8px; }
+  #dg-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 3px; border-radius: 2px; }
+  .dg-duty { border-top: 1px solid #eee; padding: 4px 0; }
+  .dg-duty blockquote { margin: 2px 0 2px 8px; color: #222; }
+  .dg-src { color: #777; font-size: 11px; }
+</style>
+<script>
+(function () {
+  var data = JSON.parse(document.getElementById("dg-data").textContent);
+  var nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n); }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: i}, e); }));
+  network.setData({nodes: nodes, edges: edges});
+  network.setOptions({physics: {stabilization: {iterations: 300}}, interaction: {hover: true}});
+  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+  var jur = document.getElementById("dg-jur"), theme = document.getElementById("dg-theme"), search = document.getElementById("dg-search");
+  data.jurisdictions.forEach(function (j) { var o = el("option", j); o.value = j; jur.appendChild(o); });
+  data.themes.forEach(function (t) { var o = el("option", t[1] + " (" + t[0] + ")"); o.value = t[0]; theme.appendChild(o); });
+  var legend = document.getElementById("dg-legend");
+  Object.keys(data.legend).forEach(function (k) { var s = el("span"); var i = el("i"); i.style.background = data.colours[k]; s.appendChild(i); s.appendChild(document.createTextNode(data.legend[k])); legend.appendChild(s); });
+  function visible(n) {
+    var q = search.value.trim().toLowerCase();
+    if (jur.value && n.kind !== "theme" && n.kind !== "law" && n.jurisdiction !== jur.value) return false;
+    if (theme.value && (n.kind === "agency" || n.kind === "group") && (n.themes || []).indexOf(theme.value) < 0) return false;
+    if (theme.value && n.kind === "theme" && n.code !== theme.value) return false;
+    if (q && String(n.label).toLowerCase().indexOf(q) < 0 && n.kind !== "jurisdiction") return false;
+    return true;
+  }
+  function apply() {
+    var shown = {}, count = 0;
+    data.nodes.forEach(function (n) { shown[n.id] = visible(n); });
+    // keep themes, laws and jurisdictions only when a shown unit links to them
+    var linked = {};
+    data.edges.forEach(function (e) { if (shown[e.from]) linked[e.to] = true; });
+    data.nodes.forEach(function (n) { if (n.kind !== "agency" && n.kind !== "group") shown[n.id] = shown[n.id] && !!linked[n.id]; });
+    nodes.update(data.nodes.map(function (n) { if (shown[n.id]) count++; return {id: n.id, hidden: !shown[n.id]}; }));
+    document.getElementById("dg-count").textContent = count + " of " + data.nodes.length + " nodes shown";
+    document.body.setAttribute("data-shown", String(count));
+  }
+  [jur, theme].forEach(function (s) { s.addEventListener("change", apply); });
+  search.addEventListener("input", apply);
+  function detail(id) {
+    var box = document.getElementById("dg-detail"); box.textContent = "";
+    var n = nodes.get(id); if (!n) return;
+    box.appendChild(el("h2", n.label));
+    if (n.agency_type) box.appendChild(el("div", n.agency_type + " · " + n.jurisdiction, "dg-src"));
+    (data.duties[id] || []).forEach(function (d) {
+      var div = el("div", undefined, "dg-duty");
+      div.appendChild(el("div", d.role + (d.themes.length ? " · " + d.themes.join(", ") : ""), "dg-src"));
+      div.appendChild(el("blockquote", d.text));
+      div.appendChild(el("div", d.source + " [" + d.start + "–" + d.end + ")" + (d.laws.length ? " · " + d.laws.join("; ") : ""), "dg-src"));
+      box.appendChild(div);
+    });
+  }
+  network.on("click", function (p) { if (p.nodes.length) detail(p.nodes[0]); });
+  network.on("hoverNode", function (p) { detail(p.node); });
+  window.dutygraph = {apply: apply, detail: detail, nodes: nodes, edges: edges};
+  apply();
+})();
+</script>
+"""
+
+
+def write_page(ws, out: Path, jurisdictions=(), themes=()) -> tuple[Path, dict]:
+    from pyvis.network import Network
+
+    data = graph_data(ws, jurisdictions, themes)
+    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading="")
+    net.set_options(json.dumps({"physics": {"stabilization": {"iterations": 300}}}))
+    html = net.generate_html(notebook=False)
+    # pyvis links Bootstrap from a CDN even with the script inlined: the page needs none of it
+    html = REMOTE.sub("", html)
+    html = html.replace("</body>", PANEL.replace("__DATA__", safe_json(data)) + "\n</body>", 1)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, html.encode("utf-8"))
+    return out, {"nodes": len(data["nodes"]), "edges": len(data["edges"])}

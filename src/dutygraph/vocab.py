@@ -1,0 +1,154 @@
+"""The SKOS vocabularies in ``ontology/``, read once: labels, codes and the lexicons built from them.
+
+Everything the extractor recognises (unit names, theme keywords, target groups, collective holders,
+role words, legal instruments) comes from these Turtle files; no lexicon is kept in code.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from .errors import DutygraphError
+from .namespaces import ELI, ID, VOCAB
+
+PLACE = "{place}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recognisable label and what it stands for."""
+
+    label: str
+    code: str          # notation of the concept (e.g. human-resources.labour-inspection)
+    top: str           # notation of the top concept (the agency type, theme, ...)
+
+
+@dataclass
+class Scheme:
+    name: str
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)   # code -> {lang: label}
+    definitions: dict[str, str] = field(default_factory=dict)
+    broader: dict[str, str] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+
+    def top(self, code: str) -> str:
+        while code in self.broader:
+            code = self.broader[code]
+        return code
+
+    def check(self, code: str) -> str:
+        if code not in self.labels:
+            known = ", ".join(sorted(self.labels)[:8])
+            raise DutygraphError(f"unknown {self.name} code '{code}' (known codes include: {known}, ...)")
+        return code
+
+    def iri(self, code: str) -> URIRef:
+        return VOCAB[f"{self.name}/{code}"]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    key: str
+    title: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+class Vocabulary:
+    """All schemes of one ontology directory."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.schemes: dict[str, Scheme] = {}
+        self.instruments: dict[str, Instrument] = {}
+        self._read_schemes()
+        self._read_instruments()
+
+    # ---------------------------------------------------------------- reading
+    def _read_schemes(self) -> None:
+        g = self.graph
+        for scheme_iri in g.subjects(RDF.type, SKOS.ConceptScheme):
+            name = str(scheme_iri)[len(str(VOCAB)):]
+            if name == "legal-instrument":
+                continue
+            sch = self.schemes.setdefault(name, Scheme(name))
+            for c in g.subjects(SKOS.inScheme, scheme_iri):
+                code = str(g.value(c, SKOS.notation))
+                for lab in g.objects(c, SKOS.prefLabel):
+                    sch.labels.setdefault(code, {})[lab.language or ""] = str(lab)
+                d = g.value(c, SKOS.definition)
+                if d is not None:
+                    sch.definitions[code] = str(d)
+                b = g.value(c, SKOS.broader)
+                if b is not None:
+                    sch.broader[code] = str(g.value(b, SKOS.notation))
+                for lab in list(g.objects(c, SKOS.altLabel)) + list(g.objects(c, SKOS.hiddenLabel)):
+                    if isinstance(lab, Literal) and (lab.language or "zh") == "zh":
+                        sch.entries.append(Entry(str(lab), code, ""))
+            sch.entries = sorted({Entry(e.label, e.code, sch.top(e.code)) for e in sch.entries},
+                                 key=lambda e: (-len(e.label), e.label, e.code))
+
+    def _read_instruments(self) -> None:
+        g = self.graph
+        for r in g.subjects(RDF.type, ELI.LegalResource):
+            key = str(r)[len(str(ID["law/"])):]
+            title = next((str(t) for t in g.objects(r, DCTERMS.title) if t.language == "zh"), key)
+            kind_iri = g.value(r, ELI.type_document)
+            kind = str(kind_iri).rsplit("/", 1)[-1] if kind_iri else "policy-document"
+            aliases = {title} | {str(a) for a in g.objects(r, SKOS.altLabel)}
+            self.instruments[key] = Instrument(key, title, kind, tuple(sorted(aliases)))
+
+    # ---------------------------------------------------------------- access
+    def scheme(self, name: str) -> Scheme:
+        return self.schemes[name]
+
+    def label(self, scheme: str, code: str, lang: str = "zh") -> str:
+        labels = self.schemes[scheme].labels.get(code, {})
+        return labels.get(lang) or labels.get("en") or code
+
+
+def ontology_dir(workspace: Path) -> Path:
+    """The workspace's own ontology/ if it has one, else the project's (beside src/)."""
+    own = Path(workspace) / "ontology"
+    if own.is_dir():
+        return own
+    return Path(__file__).resolve().parents[2] / "ontology"
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: str, stamp: tuple) -> Vocabulary:
+    g = Graph()
+    for f in sorted(Path(directory).glob("*.ttl")):
+        try:
+            g.parse(f, format="turtle")
+        except Exception as exc:  # rdflib raises many kinds
+            raise DutygraphError(f"{f}: not valid Turtle ({str(exc).splitlines()[0][:160]})") from None
+    return Vocabulary(g)
+
+
+def load(directory: Path) -> Vocabulary:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DutygraphError(f"no ontology directory at {directory}")
+    files = sorted(directory.glob("*.ttl"))
+    stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load(str(directory), stamp)
+
+
+def alternation(labels, place_names=()) -> str:
+    """A regular-expression alternation of labels, longest first, with {place} expanded."""
+    places = "|".join(re.escape(p) for p in sorted(set(place_names), key=len, reverse=True))
+    parts = []
+    for lab in sorted(set(labels), key=lambda s: (-len(s), s)):
+        if PLACE in lab:
+            if not places:
+                continue
+            parts.append(re.escape(lab).replace(re.escape(PLACE), f"(?:{places})"))
+        else:
+            parts.append(re.escape(lab))
+    return "|".join(parts) if parts else "(?!)"

@@ -1,0 +1,131 @@
+"""The command line as a user meets it: exit codes, one-line errors, formats, and a graph/ that bad
+input never touches."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dutygraph.cli import main
+
+from conftest import write_doc
+
+
+def cli(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "dutygraph", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_build_then_check_then_read_as_json(tiny_ws):
+    r = cli("build", "--workspace", str(tiny_ws))
+    assert r.returncode == 0, r.stderr
+    assert "documents      1" in r.stdout and "violations" in r.stdout
+    assert cli("build", "--check", "--workspace", str(tiny_ws)).returncode == 0
+    r = cli("duties", "--workspace", str(tiny_ws), "--format", "json")
+    rows = json.loads(r.stdout)
+    assert "成都市" in r.stdout and "\\u" not in r.stdout
+    assert {(x["agency"], x["role"]) for x in rows} == {("市公安局", "lead"), ("市民政局", "holder")}
+    (tiny_ws / "corpus" / "t01.txt").write_text("成都市成员单位职责\n市财政局：保障经费。\n", encoding="utf-8")
+    r = cli("build", "--check", "--workspace", str(tiny_ws))
+    assert r.returncode == 1 and "differs" in r.stdout
+
+
+def test_csv_and_table_formats(tiny_ws):
+    assert cli("build", "--workspace", str(tiny_ws)).returncode == 0
+    r = cli("duties", "--workspace", str(tiny_ws), "--format", "csv")
+    assert r.stdout.splitlines()[0].startswith("jurisdiction,agency,agency_type,role,themes")
+    r = cli("duties", "--workspace", str(tiny_ws))
+    assert "(2 rows)" in r.stdout
+
+
+@pytest.mark.parametrize("breakage,message", [
+    (lambda d: (d / "t01.yaml").write_text("title: [unclosed", encoding="utf-8"), "malformed metadata"),
+    (lambda d: (d / "t01.yaml").unlink(), "no metadata file"),
+    (lambda d: (d / "t01.txt").write_text("", encoding="utf-8"), "empty"),
+    (lambda d: (d / "t01.txt").write_bytes(b"\x00\x01\x02binary\x00"), "binary"),
+    (lambda d: (d / "t01.txt").write_bytes("市公安局：打击拐卖。".encode("gb18030")), "not UTF-8"),
+    (lambda d: (d / "t01.yaml").write_text("title: x\njurisdiction: {name: 成都市, code: '510100'}\ngenres: [poem]\n", encoding="utf-8"), "unknown genre"),
+    (lambda d: (d / "t01.yaml").write_text("title: x\njurisdiction: {name: 不存在市}\ngenres: [duty-list]\n", encoding="utf-8"), "unknown jurisdiction"),
+])
+def test_bad_input_is_one_line_exit_1_and_graph_untouched(tiny_ws, breakage, message):
+    assert cli("build", "--workspace", str(tiny_ws)).returncode == 0
+    before = (tiny_ws / "graph" / "dutygraph.trig").read_bytes()
+    breakage(tiny_ws / "corpus")
+    r = cli("build", "--workspace", str(tiny_ws))
+    assert r.returncode == 1
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert (tiny_ws / "graph" / "dutygraph.trig").read_bytes() == before
+    assert not list((tiny_ws / "graph").glob(".*.tmp"))
+
+
+def test_unknown_codes_and_places_are_user_errors(seed_ws, capsys):
+    assert main(["duties", "--workspace", str(seed_ws.path), "--theme", "no-such-theme"]) == 1
+    assert "unknown theme code 'no-such-theme'" in capsys.readouterr().err
+    assert main(["duties", "--workspace", str(seed_ws.path), "--jurisdiction", "火星"]) == 1
+    assert "unknown jurisdiction '火星'" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["duties", "--format", "xml"])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["no-such-command"])
+    assert e.value.code == 2
+
+
+def test_read_command_without_a_graph_says_to_build(tmp_path, capsys):
+    assert main(["duties", "--workspace", str(tmp_path)]) == 1
+    assert "run 'dutygraph build' first" in capsys.readouterr().err
+
+
+def test_damaged_graph_says_to_rebuild(tiny_ws, capsys):
+    assert main(["build", "--workspace", str(tiny_ws)]) == 0
+    (tiny_ws / "graph" / "dutygraph.trig").write_text("<broken", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["duties", "--workspace", str(tiny_ws)]) == 1
+    assert "damaged" in capsys.readouterr().err
+    assert main(["build", "--workspace", str(tiny_ws)]) == 0
+    assert main(["duties", "--workspace", str(tiny_ws)]) == 0
+
+
+def test_a_second_build_is_refused_while_one_runs(tiny_ws):
+    lock = tiny_ws / "graph" / ".build.lock"
+    lock.parent.mkdir(exist_ok=True)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        lock.write_text(str(sleeper.pid))
+        r = cli("build", "--workspace", str(tiny_ws))
+        assert r.returncode == 1 and "another build" in r.stderr
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    # a lock left by a dead process does not block
+    assert cli("build", "--workspace", str(tiny_ws)).returncode == 0
+
+
+def test_query_library_and_params(seed_ws, capsys):
+    assert main(["query", "--list", "--workspace", str(seed_ws.path), "--format", "json"]) == 0
+    names = {q["name"] for q in json.loads(capsys.readouterr().out)}
+    assert {"duties", "tasks", "members", "laws", "validation"} <= names
+    assert main(["query", "duties", "--workspace", str(seed_ws.path), "--param", "theme=child-labour",
+                 "--param", "place=西安", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["jurisdiction"] for r in rows} == {"西安市"}
+
+
+def test_parameters_cannot_inject_sparql(seed_ws, capsys):
+    hostile = '"} ; DROP ALL ; { ?s ?p "'
+    assert main(["query", "validation", "--workspace", str(seed_ws.path), "--param", f"only={hostile}", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out or "[]") == []
+    assert main(["duties", "--workspace", str(seed_ws.path), "--jurisdiction", hostile]) == 1
+    assert len(seed_ws.duties()) > 300
+
+
+def test_build_is_deterministic_across_hash_seeds(tiny_ws):
+    assert cli("build", "--workspace", str(tiny_ws), env={"PYTHONHASHSEED": "1"}).returncode == 0
+    first = (tiny_ws / "graph" / "dutygraph.trig").read_bytes()
+    assert cli("build", "--check", "--workspace", str(tiny_ws), env={"PYTHONHASHSEED": "99"}).returncode == 0
+    assert (tiny_ws / "graph" / "dutygraph.trig").read_bytes() == first

@@ -1,0 +1,168 @@
+"""Each genre parser on small written examples, including layouts the seed documents do not have."""
+import pytest
+
+from dutygraph.corpus import Document
+from dutygraph.jurisdictions import Jurisdiction, from_code
+from dutygraph.pipeline.extract import extract
+
+
+def run(vocab, text, genres, code="510100", body="某市妇女儿童工作委员会", jurisdiction=None):
+    j = jurisdiction or from_code(code)
+    doc = Document(id="t", path="corpus/t.txt", text=text, title="测试文件", jurisdiction=j,
+                   genres=tuple(genres), body=body)
+    return extract(doc, vocab)
+
+
+def holders(st):
+    return [(u.name, u.agency_type or u.collective, role) for u, role in st.holders]
+
+
+# ---------------------------------------------------------------- unit-and-duties lists
+def test_duty_list_colon_layout_ascii_and_full_width(vocab):
+    text = "成员单位职责\n市教育局：保障儿童受教育权利；强化校园安全工作。\n市卫生健康委员会:推进妇幼健康服务体系建设。\n"
+    ex = run(vocab, text, ["duty-list"])
+    assert [holders(s) for s in ex.statements] == [
+        [("市教育局", "education", "holder")], [("市教育局", "education", "holder")],
+        [("市卫生健康委员会", "health", "holder")]]
+    assert [text[a:b] for a, b in (s.span for s in ex.statements)] == [
+        "保障儿童受教育权利；", "强化校园安全工作。", "推进妇幼健康服务体系建设。"]
+    assert {u.name for _b, u in ex.member_units} == {"市教育局", "市卫生健康委员会"}
+
+
+def test_duty_list_two_space_layout_and_roles(vocab):
+    text = "市公安局  牵头协调开展反对拐卖妇女儿童犯罪工作；配合有关部门做好禁毒宣传。\n市民政局  负责困境儿童保障工作。\n"
+    ex = run(vocab, text, ["duty-list"])
+    assert [holders(s)[0][2] for s in ex.statements] == ["lead", "support", "holder"]
+    assert "anti-trafficking" in ex.statements[0].themes
+    assert "child-welfare" in ex.statements[2].themes
+
+
+def test_duty_list_broken_by_a_pdf_with_page_number(vocab):
+    line = "市人力资源和社会保障局：保障女性在就业、培训、劳动报酬以及接"
+    text = "\n\n".join([line, "受技工教育等方面与男性平等的权利，逐步消除职业性别隔离", "7",
+                       "优化妇女就业结构；禁止使用童工。", "市财政局：将妇女儿童事业发展必要经费纳入部门预算统筹保障，并组",
+                       "织全面实施预算绩效管理，保障工作经费及时足额到位安排落实。"] + [
+        "市统计局：负责妇女儿童发展规划的统计监测工作，推动分性别统计，开展妇女儿童统计监", "测和分析。"] * 3)
+    ex = run(vocab, text, ["duty-list"])
+    first = ex.statements[0]
+    assert holders(first) == [("市人力资源和社会保障局", "human-resources", "holder")]
+    a, b = first.span
+    assert text[a:b].startswith("保障女性") and text[a:b].endswith("优化妇女就业结构；")
+    assert "7" not in first.text
+    assert "child-labour" in ex.statements[1].themes
+    assert any(holders(s)[0][0] == "市财政局" and "funding" in s.themes for s in ex.statements)
+
+
+def test_paragraph_that_lost_its_unit_stays_without_holder(vocab):
+    text = ("三、职责分工\n机关党委:领导机关妇女组织,支持妇女组织依照章程开展工作。\n"
+            "统筹协调涉及妇女儿童权益的网络安全和信息化方面的重大问题。\n"
+            "治安分局:依法严厉打击拐卖妇女儿童犯罪。\n四、工作要求\n各部门要提高站位。\n")
+    ex = run(vocab, text, ["duty-list"])
+    orphan = [s for s in ex.statements if not s.holders]
+    assert len(orphan) == 1 and "online-content" in orphan[0].themes
+    assert len([s for s in ex.statements if s.holders]) == 2   # 四、 ends the list
+
+
+def test_unit_names_match_longest_first(vocab):
+    text = "市人民政府办公室：统筹协调妇女儿童工作。\n市民政局：负责社会救助。\n"
+    ex = run(vocab, text, ["duty-list"])
+    assert [holders(s)[0][1] for s in ex.statements] == ["government", "civil-affairs"]
+
+
+def test_unknown_unit_is_kept_without_a_type(vocab):
+    ex = run(vocab, "市侨联：联系海外侨胞妇女儿童，开展交流活动。\n", ["duty-list"])
+    (st,) = ex.statements
+    assert holders(st) == [("市侨联", None, "holder")]
+
+
+# ---------------------------------------------------------------- task divisions
+@pytest.mark.parametrize("paren", ["(牵头单位:市人社局;责任单位:市财政局、市妇联)",
+                                   "（牵头单位：市人社局；责任单位：市财政局、市妇联）",
+                                   "（牵头单位：市人社局；主要责任单位：市财政局，市妇联）"])
+def test_task_lead_and_support_in_either_punctuation(vocab, paren):
+    text = f"一、促进就业\n\n1.落实就业政策,到2020年培训妇女不少于6万人。{paren}\n"
+    (task,) = run(vocab, text, ["task-division"]).statements
+    assert task.number == 1 and task.group == "促进就业"
+    assert holders(task) == [("市人社局", "human-resources", "lead"), ("市财政局", "finance", "support"),
+                             ("市妇联", "womens-federation", "support")]
+    (target,) = task.targets
+    assert (target.value, target.unit, target.year, target.comparison) == (60000, "人", 2020, "at-least")
+
+
+def test_task_broken_over_lines_and_collective_holders(vocab):
+    text = ("15.积极推进义务教育均衡发展,持续扩大覆盖范围,\n\n持续增加城乡互建教育联合体总量。(牵头单位:市教育局)\n"
+            "16.保持城乡幼儿园毛入园率在98%以上。(牵头单位:各区县妇儿工委;责任单位:市妇儿工委各成员单位)\n")
+    t15, t16 = run(vocab, text, ["task-division"]).statements
+    assert t15.text.endswith("持续增加城乡互建教育联合体总量。")
+    assert holders(t16) == [("各区县妇儿工委", "subordinate-committees", "lead"),
+                            ("市妇儿工委各成员单位", "member-units", "support")]
+    assert (t16.targets[0].value, t16.targets[0].unit, t16.targets[0].comparison) == (98, "%", "at-least")
+
+
+def test_old_unit_names_keep_their_type(vocab):
+    text = "1.推进妇幼健康。(牵头单位:市卫计委;责任单位:市农林委、市文广新局、市法制办)\n"
+    (t,) = run(vocab, text, ["task-division"]).statements
+    assert [h[1] for h in holders(t)] == ["health", "agriculture-rural", "culture-tourism", "justice"]
+
+
+# ---------------------------------------------------------------- rosters
+def test_roster_names_with_spaces_two_posts_and_group_labels(vocab):
+    text = ("工作组人员名单\n组 长:程志明 机关党委专职副书记\n副组长:刘 颖 市妇联主席\n"
+            "成 员:赵成智 市人社局劳动监察大队队长\n王 珊 市委宣传部副部长、网信办主任\n李元生 市总工会党组书记、副主席\n")
+    ex = run(vocab, text, ["roster"])
+    rows = [(m.person, m.unit.name, m.post, m.role, m.body) for m in ex.memberships]
+    assert rows[0] == ("程志明", "机关党委", "专职副书记", "leader", "工作组")
+    assert rows[1] == ("刘颖", "市妇联", "主席", "deputy-leader", "工作组")
+    assert rows[2][:4] == ("赵成智", "市人社局", "劳动监察大队队长", "member")
+    assert rows[3][:4] == ("王珊", "市委宣传部", "副部长", "member")   # label carried from 成员
+    assert rows[4][:3] == ("王珊", "网信办", "主任")
+    assert rows[5][1:3] == ("市总工会", "党组书记") and rows[6][1:3] == ("市总工会", "副主席")
+
+
+def test_posts_assigned_in_prose_and_the_office_host(vocab):
+    text = ("（一）总召集人\n由市政府分管妇女儿童工作的副市长担任；召集人由市妇联主席担任。\n"
+            "联席会议办公室设在市妇联，办公室主任由市妇联主席兼任。\n")
+    ex = run(vocab, text, ["roster"], body="某市妇女儿童工作联席会议")
+    got = {(m.role, m.unit.agency_type, m.post) for m in ex.memberships}
+    assert ("chief-convener", "government", "分管妇女儿童工作的副市长") in got
+    assert ("convener", "womens-federation", "主席") in got
+    assert ("office-director", "womens-federation", "主席") in got
+    assert [o.unit.agency_type for o in ex.offices] == ["womens-federation"]
+
+
+# ---------------------------------------------------------------- mechanisms
+def test_each_named_mechanism_is_a_resource_with_its_duties(vocab):
+    text = ("二、工作机制\n(一)风险隐患排查报告机制\n落实强制报告制度,发现家庭暴力案件线索及时报告。\n"
+            "(二)联席会商机制\n各部门要加强信息沟通,适时召开会议。\n三、要求\n")
+    ex = run(vocab, text, ["mechanism"])
+    assert [m.name for m in ex.mechanisms] == ["风险隐患排查报告机制", "联席会商机制"]
+    assert {"mandatory-reporting", "domestic-violence"} <= ex.mechanisms[0].themes
+    (st,) = ex.statements
+    assert holders(st) == [("各部门", "all-departments", "holder")] and st.genre == "mechanism"
+
+
+# ---------------------------------------------------------------- speeches
+def test_speech_subjects_continuation_and_new_subject_after_comma(vocab):
+    text = ("同志们:\n法院作为国家的审判机关,要加大对妇女儿童的保护力度。检察院要加强批捕工作;"
+            "加大法律监督力度。要加强与妇联的沟通合作,劳动部门在解决好妇女就业的同时,加大对企业用工的监督。"
+            "尤其是县妇联,做了许多工作。这是我的意见。\n")
+    ex = run(vocab, text, ["speech"], code="420100")
+    got = [(holders(s)[0][0], s.text[:6]) for s in ex.statements]
+    assert got == [("法院", "法院作为国家"), ("检察院", "检察院要加强"), ("检察院", "加大法律监督"),
+                   ("检察院", "要加强与妇联"), ("劳动部门", "劳动部门在解")]
+
+
+def test_speech_with_listed_subject_and_collectives(vocab):
+    text = "广播、电视等新闻媒体要营造尊重妇女的舆论氛围。各级政府要将妇女儿童事业经费纳入财政预算。\n"
+    ex = run(vocab, text, ["speech"])
+    assert [holders(s)[0][:2] for s in ex.statements] == [("新闻媒体", "media"), ("各级政府", "governments")]
+    assert "funding" in ex.statements[1].themes
+
+
+def test_repeated_passages_are_one_statement_with_both_spans(vocab):
+    speech = "各级政府要将妇女儿童事业发展经费纳入财政预算,加大支持力度,坚持每年为妇女儿童办好几件实事。"
+    again = speech.replace(",", "，").replace("几件", "若干")
+    text = f"{speech}\n其他内容。\n{again}\n"
+    ex = run(vocab, text, ["speech"])
+    (st,) = ex.statements
+    assert len(st.repeats) == 1 and text[st.repeats[0][0]:st.repeats[0][1]] == again

@@ -1,0 +1,139 @@
+"""Concrete facts of the five seed documents, as a researcher would check them."""
+import pytest
+
+
+def test_every_row_quotes_its_source_exactly(seed_ws, seed_text):
+    rows = seed_ws.duties() + seed_ws.tasks() + seed_ws.members()
+    rows += [m for law in seed_ws.laws() for m in law["mentions"]]
+    assert len(rows) > 500
+    for r in rows:
+        text = seed_text(r["source"])
+        assert 0 <= r["start"] < r["end"] <= len(text)
+        if "text" in r:
+            assert text[r["start"]:r["end"]] == r["text"]
+
+
+def test_build_summary_counts(seed_ws):
+    s = seed_ws.build(check=True)
+    assert not s.changed
+    assert s.documents == 5 and s.tasks == 38
+    assert s.findings["Violation"] == 0
+
+
+def test_units_sharing_anti_trafficking_duties(seed_ws):
+    rows = seed_ws.duties(theme=["anti-trafficking"])
+    by_place = {}
+    for r in rows:
+        by_place.setdefault(r["jurisdiction"], set()).add((r["agency"], r["role"]))
+    assert ("市公安局", "lead") in by_place["东莞市"] and ("市中级法院", "holder") in by_place["东莞市"]
+    assert ("市公安局", "lead") in by_place["西安市"]
+    assert ("市公安局", "lead") in by_place["虎林市"]
+    assert ("公安部门", "holder") in by_place["湖北省某县"]
+    assert ("治安分局", "holder") in by_place["唐山国际旅游岛"]
+
+
+def test_jurisdiction_filter_takes_name_short_name_and_code(seed_ws):
+    a = seed_ws.duties(jurisdiction=["东莞"])
+    assert a == seed_ws.duties(jurisdiction=["东莞市"]) == seed_ws.duties(jurisdiction=["441900"])
+    assert {r["jurisdiction"] for r in a} == {"东莞市"}
+    # a province includes the places under it
+    assert {r["jurisdiction"] for r in seed_ws.duties(jurisdiction=["湖北"])} == {"湖北省某县"}
+
+
+def test_xian_tasks_leads_supports_and_targets(seed_ws):
+    tasks = {t["number"]: t for t in seed_ws.tasks(jurisdiction=["西安"])}
+    assert sorted(tasks) == list(range(1, 39))
+    assert tasks[1]["lead"] == ["市人社局"] and tasks[1]["support"] == ["市财政局", "市农林委", "市妇联"]
+    assert tasks[9]["support"] == []
+    assert tasks[34]["lead"] == ["各区县妇儿工委"] and tasks[34]["support"] == ["市妇儿工委各成员单位"]
+    (t4,) = tasks[4]["targets"]
+    assert (t4["value"], t4["unit"], t4["year"], t4["comparison"]) == (60000, "人", 2020, "at-least")
+    assert "不少于6万人" in t4["text"]
+    assert [(t["value"], t["unit"]) for t in tasks[16]["targets"]] == [(98, "%")]
+
+
+def test_one_resource_per_unit_however_written(seed_ws):
+    hulin = [r for r in seed_ws.duties(jurisdiction=["虎林"]) + seed_ws.members(jurisdiction=["虎林"]) if r["agency_iri"]]
+    iris = {}
+    for r in hulin:
+        iris.setdefault(r["agency_iri"], set()).add(r["agency"])
+    names = {frozenset(v) for v in iris.values()}
+    assert any({"市人社局", "市人力资源和社会保障局"} <= set(n) for n in names)
+    assert any({"团市委", "共青团虎林市委员会"} <= set(n) for n in names)
+    assert any({"网信办", "市委网信办"} <= set(n) for n in names)
+
+
+def test_hulin_roster(seed_ws):
+    rows = seed_ws.members(jurisdiction=["虎林"])
+    people = [(r["person"], r["agency"], r["post"]) for r in rows if r["person"]]
+    assert len({p for p, _a, _post in people}) == 32 and len(people) == 34
+    assert ("王珊", "市委宣传部", "副部长") in people and ("王珊", "网信办", "主任") in people
+    assert ("王波", "市人社局", "劳动仲裁院院长") in people
+    assert ("李元生", "市总工会", "副主席") in people
+    assert {(r["agency"], r["role"]) for r in rows if not r["person"]} >= {("市政府", "chief-convener"), ("市妇联", "convener")}
+
+
+def test_dongguan_member_units_have_empty_person(seed_ws):
+    rows = seed_ws.members(jurisdiction=["东莞"])
+    assert len(rows) == 39 and all(r["person"] is None for r in rows)
+    assert {"东莞海关", "东莞日报社", "东莞广播电视台", "团市委"} <= {r["agency"] for r in rows}
+
+
+def test_tangshan_group_roles_and_unattributed_duties(seed_ws):
+    rows = seed_ws.members(jurisdiction=["唐山国际旅游岛"])
+    leader = [r for r in rows if r["role"] == "leader"]
+    assert [(r["person"], r["agency"]) for r in leader] == [("程志明", "机关党委")]
+    assert sum(1 for r in rows if r["role"] == "member") == 9
+    orphans = [r for r in seed_ws.duties(jurisdiction=["唐山国际旅游岛"]) if not r["agency"]]
+    assert len(orphans) >= 15
+    assert any("农村土地承包" in r["text"] for r in orphans)
+
+
+def test_laws_are_one_resource_however_written(seed_ws):
+    laws = {law["law"]: law for law in seed_ws.laws()}
+    adv = laws["中华人民共和国反家庭暴力法"]
+    assert {m["text"] for m in adv["mentions"]} == {"反家暴法", "《反家暴法》"}
+    women = laws["中华人民共和国妇女权益保障法"]
+    assert {m["source"] for m in women["mentions"]} == {"corpus/001_95b156e63a74a9b8.txt", "corpus/002_65f336b7ea896ca2.txt",
+                                                        "corpus/003_f0d95eb4ad8701d2.txt", "corpus/004_9cbe734a5b6ee311.txt"}
+    assert laws["校车安全管理条例"]["kind"] == "administrative-regulation"
+    assert laws["江门市妇女权益保障规定"]["kind"] == "local-regulation"
+    # a document's own title is not a citation of itself
+    assert "2018-2020年西安市妇女儿童重点工作责任分工" not in laws
+    assert "虎林市妇女儿童工作联席会议制度" not in laws
+    # the two spellings of Hulin's plan (with and without its years) are one instrument
+    assert len(laws["虎林市妇女发展规划"]["mentions"]) == 4
+
+
+def test_duties_cite_their_laws(seed_ws):
+    task1 = next(r for r in seed_ws.duties(jurisdiction=["西安"]) if r["text"].startswith("认真落实劳动法"))
+    assert set(task1["laws"]) == {"中华人民共和国劳动法", "中华人民共和国劳动合同法", "中华人民共和国妇女权益保障法"}
+
+
+def test_speeches_are_attributed_to_their_places_and_repeats_merged(seed_ws):
+    rows = seed_ws.duties()
+    speech = [r for r in rows if r["source"].endswith("003_f0d95eb4ad8701d2.txt")]
+    places = {r["jurisdiction"] for r in speech}
+    assert places == {"江门市", "山东省某市（实施黄蓝国家战略）", "湖北省某县"}
+    court = [r for r in speech if r["agency"] == "法院"]
+    assert court and court[0]["jurisdiction"] == "湖北省某县" and court[0]["agency_type"] == "court"
+    # the Shandong speech is printed twice: its statements appear once
+    funding = [r for r in speech if r["text"].startswith("各级政府要将妇女儿童事业发展经费纳入财政预算")]
+    assert len(funding) == 1
+    texts = {r["duty"]: r["text"] for r in speech}
+    assert len(texts) == len(set(texts.values()))
+
+
+def test_validation_findings_point_to_sources(seed_ws):
+    rows = seed_ws.validate()
+    assert rows and all(r["severity"] in ("Warning", "Info") for r in rows)
+    holderless = [r for r in rows if "names no unit" in (r["message"] or "")]
+    assert holderless and all(r["source"] == "corpus/004_9cbe734a5b6ee311.txt" for r in holderless)
+    assert all(r["message_zh"] for r in rows)
+
+
+@pytest.mark.parametrize("theme,agency_type", [("child-labour", "human-resources"), ("legal-aid", "justice"),
+                                               ("statistics-monitoring", "statistics")])
+def test_theme_holders_have_the_expected_types(seed_ws, theme, agency_type):
+    rows = seed_ws.duties(theme=[theme])
+    assert agency_type in {r["agency_type"] for r in rows}
