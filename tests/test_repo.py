@@ -2,6 +2,8 @@
 corpus holds the seed documents byte for byte."""
 from pathlib import Path
 
+import pytest
+
 from dutygraph import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +17,6 @@ def test_committed_graph_is_up_to_date():
 
 def test_corpus_holds_the_seeds_byte_for_byte():
     if not SEEDS.is_dir():
-        return
+        pytest.skip("../shared/seeds is not beside this checkout")
     for seed in sorted(SEEDS.glob("*.txt")):
         assert (ROOT / "corpus" / seed.name).read_bytes() == seed.read_bytes()
