@@ -23,7 +23,13 @@ EPILOG = """examples:
   dutygraph laws
   dutygraph validate
   dutygraph query duties --param theme=domestic-violence
-  dutygraph duties --endpoint http://127.0.0.1:7878/query    the same, from a SPARQL endpoint
+  dutygraph compare 东莞 西安 --by theme             who holds each theme in each city ('—' where nobody)
+  dutygraph gaps --jurisdiction 唐山国际旅游岛        orphan duties with suggested units, and other gaps
+  dutygraph network --kind lead-support --measure betweenness
+  dutygraph export --format jsonld --out dutygraph.jsonld
+  dutygraph serve                                  an Oxigraph server with the graph, query page at /
+  dutygraph load --endpoint http://127.0.0.1:7878/query
+  dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
 """
 
 
@@ -83,6 +89,40 @@ def parser() -> Parser:
     p.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter value (repeatable)")
     p.add_argument("--list", action="store_true", help="list the library's queries and their parameters")
 
+    p = sub.add_parser("compare", help="side by side: who holds each theme (or agency type) in each place")
+    _common(p)
+    p.add_argument("places", nargs="+", metavar="J", help="two or more jurisdictions")
+    p.add_argument("--by", choices=("theme", "agency-type"), default="theme")
+    p.add_argument("--texts", action="store_true", help="add the duty texts with their sources")
+
+    p = sub.add_parser("gaps", help="what is missing or inconsistent, with suggested units for orphan duties")
+    _common(p)
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    p.add_argument("--kind", action="append", default=[], help="only gaps of this kind (repeatable)")
+
+    p = sub.add_parser("network", help="centrality of units in the lead→support or shared-theme network")
+    _common(p)
+    p.add_argument("--kind", choices=("lead-support", "shared-theme"), default="lead-support")
+    p.add_argument("--measure", choices=("degree", "betweenness", "eigenvector"), default="degree")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+
+    p = sub.add_parser("export", help="the graph as Turtle, TriG, JSON-LD, N-Triples, RDF/XML, CSV or GraphML")
+    _common(p, listing=False)
+    p.add_argument("--format", dest="export_format", required=True, choices=("turtle", "trig", "jsonld", "ntriples", "rdfxml", "csv", "graphml"))
+    p.add_argument("--out", help="file to write (a directory for csv); standard output when not given")
+
+    p = sub.add_parser("load", help="put the graph into a SPARQL store, one named graph per document")
+    _common(p, listing=False, remote=False)
+    p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL (e.g. http://127.0.0.1:7878/query)")
+    p.add_argument("--update-endpoint", help="its update URL (default: .../update beside the query URL)")
+    p.add_argument("--store-endpoint", help="its Graph Store Protocol URL (default: .../store)")
+    p.add_argument("--timeout", type=float, default=60.0)
+
+    p = sub.add_parser("serve", help="start a local Oxigraph server with the graph and its query page")
+    _common(p, listing=False, remote=False)
+    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--host", default="127.0.0.1")
+
     p = sub.add_parser("viz", help="one self-contained HTML page of the network")
     _common(p, listing=False, remote=True)
     p.add_argument("--out", help="where to write the page (default: viz/dutygraph.html)")
@@ -128,6 +168,38 @@ def run(args: argparse.Namespace) -> int:
                     for q in ws.library.values()]
         else:
             rows = ws.query(args.name, _params(args.param))
+    elif args.command == "compare":
+        from .analysis import compare
+
+        rows = compare(ws, args.places, args.by, args.texts)
+    elif args.command == "gaps":
+        from .analysis import gaps
+
+        rows = [g for g in gaps(ws, args.jurisdiction) if not args.kind or g["kind"] in args.kind]
+    elif args.command == "network":
+        from .analysis import centrality
+
+        rows = centrality(ws, args.kind, args.measure, args.jurisdiction)
+    elif args.command == "export":
+        from .export import export
+
+        result = export(ws, args.export_format, args.out)
+        if isinstance(result, bytes):
+            sys.stdout.buffer.write(result)
+        else:
+            print(result) if args.out else sys.stdout.write(result)
+        return 0
+    elif args.command == "load":
+        from .endpoint import load
+
+        stats = load(ws.path, args.endpoint, args.timeout, args.update_endpoint, args.store_endpoint)
+        print(f"loaded {stats['graphs']} named graphs ({stats['triples']} triples) into {args.endpoint}"
+              + (f"; dropped {stats['dropped']} graphs of documents no longer in the corpus" if stats["dropped"] else ""))
+        return 0
+    elif args.command == "serve":
+        from .endpoint import serve
+
+        return serve(ws.path, args.host, args.port)
     elif args.command == "viz":
         from .viz import write_page
 

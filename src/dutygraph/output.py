@@ -40,6 +40,8 @@ def _clip(text: str, width: int) -> str:
 
 def _table_cell(value, key: str) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
+        if "score" in value[0]:   # suggestions: the unit (or type) and its score
+            return _clip("; ".join(f"{v.get('agency') or '(' + str(v.get('agency_type')) + ')'} {v['score']}" for v in value), 48)
         if "text" in value[0]:
             return "; ".join(_clip(str(v.get("text", "")), 24) for v in value)
         return f"{len(value)} items"
@@ -50,7 +52,8 @@ def _table_cell(value, key: str) -> str:
 def table(rows: list[dict], columns: list[str] | None = None) -> str:
     if not rows:
         return "(no rows)\n"
-    columns = columns or [k for k in rows[0] if not k.endswith("_iri") and k not in ("duty", "task")]
+    columns = columns or [k for k in rows[0] if not k.endswith("_iri") and k not in ("duty", "task")
+                          and not (k == "subject" and "text" in rows[0]) and not k.endswith(" duties")]
     cells = [[_table_cell(r.get(c), c) for c in columns] for r in rows]
     widths = [max(display_width(c), *(display_width(row[k]) for row in cells)) for k, c in enumerate(columns)]
 

@@ -78,9 +78,7 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint; credentials only from DUTYGRAPH_SPARQL_USER / DUTYGRAPH_SPARQL_PASSWORD."""
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
-        if not endpoint.startswith(("http://", "https://")):
-            raise DutygraphError(f"endpoint must be an http(s) URL, not '{endpoint}'")
-        self.endpoint = endpoint
+        self.endpoint = check_url(endpoint)
         self.timeout = timeout
 
     def _wrapper(self, url: str):
@@ -118,6 +116,18 @@ class RemoteStore:
                     row[name] = cell["value"]
             rows.append(row)
         return rows
+
+
+def check_url(url: str) -> str:
+    """An endpoint URL, refused if it is not http(s) or carries credentials (they belong in the environment)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DutygraphError("the endpoint must be an http(s) URL such as http://127.0.0.1:7878/query")
+    if parts.username or parts.password:
+        raise DutygraphError("the endpoint URL must not carry credentials: set DUTYGRAPH_SPARQL_USER and DUTYGRAPH_SPARQL_PASSWORD instead")
+    return url
 
 
 def describe(exc: Exception) -> str:

@@ -1,0 +1,96 @@
+"""The graph in other formats: TriG as built; Turtle, N-Triples, RDF/XML and JSON-LD (the union of
+the named graphs, JSON-LD keeping them as named graphs with the published context in
+``ontology/context.jsonld``); CSV tables per kind (UTF-8 with BOM, for spreadsheets); GraphML of the
+unit–theme–jurisdiction network for Gephi.
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from .build import write_atomic
+from .errors import DutygraphError
+from .output import to_csv
+
+RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig"}
+FORMATS = tuple(RDF_FORMATS) + ("csv", "graphml")
+
+
+def _dataset(ws):
+    from rdflib import Dataset
+
+    if not ws.graph_file.exists():
+        raise DutygraphError(f"no graph at {ws.graph_file}: run 'dutygraph build' first")
+    ds = Dataset()
+    try:
+        ds.parse(ws.graph_file, format="trig")
+    except Exception as exc:  # rdflib parser errors
+        raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
+    return ds
+
+
+def context(ws) -> dict:
+    path = ws.path / "ontology" / "context.jsonld"
+    if not path.exists():
+        path = Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"] if path.exists() else {}
+
+
+def rdf_bytes(ws, fmt: str) -> bytes:
+    if fmt == "trig":
+        return ws.graph_file.read_bytes() if ws.graph_file.exists() else _dataset(ws).serialize(format="trig").encode()
+    ds = _dataset(ws)
+    if fmt == "jsonld":
+        return ds.serialize(format="json-ld", context=context(ws), auto_compact=True).encode("utf-8")
+    from rdflib import Graph
+
+    union = Graph()
+    for g in ds.graphs():
+        union += g
+    out = union.serialize(format=RDF_FORMATS[fmt])
+    return out if isinstance(out, bytes) else out.encode("utf-8")
+
+
+def csv_tables(ws) -> dict[str, str]:
+    return {"duties.csv": to_csv(ws.duties(), bom=True), "tasks.csv": to_csv(ws.tasks(), bom=True),
+            "members.csv": to_csv(ws.members(), bom=True),
+            "laws.csv": to_csv([{**{k: v for k, v in law.items() if k != "mentions"}, **m} for law in ws.laws() for m in law["mentions"]], bom=True)}
+
+
+def graphml_bytes(ws) -> bytes:
+    import networkx as nx
+
+    from .viz import graph_data
+
+    data = graph_data(ws)
+    g = nx.Graph()
+    for n in data["nodes"]:
+        g.add_node(n["id"], label=n["label"], kind=n["kind"], jurisdiction=n.get("jurisdiction", ""),
+                   agency_type=n.get("agency_type", ""), duties=n.get("duties", 0))
+    for e in data["edges"]:
+        g.add_edge(e["from"], e["to"], weight=e["value"], kind=e["kind"])
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+def export(ws, fmt: str, out: str | None) -> str | bytes:
+    """Write the export to ``out`` (a file; a directory for csv) or return it for standard output."""
+    if fmt not in FORMATS:
+        raise DutygraphError(f"unknown export format '{fmt}' (use one of {', '.join(FORMATS)})")
+    if fmt == "csv":
+        tables = csv_tables(ws)
+        if not out:
+            return tables["duties.csv"]
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in tables.items():
+            write_atomic(target / name, text.encode("utf-8"))
+        return f"wrote {', '.join(sorted(tables))} in {target}"
+    data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt)
+    if not out:
+        return data
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(out), data)
+    return f"wrote {out} ({len(data)} bytes)"
