@@ -123,11 +123,17 @@ def parser() -> Parser:
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--host", default="127.0.0.1")
 
+    p = sub.add_parser("docs", help="the HTML documentation of the ontology and vocabularies")
+    _common(p, listing=False, remote=False)
+    p.add_argument("--out", help="where to write it (default: docs/ontology.html)")
+
     p = sub.add_parser("viz", help="one self-contained HTML page of the network")
     _common(p, listing=False, remote=True)
     p.add_argument("--out", help="where to write the page (default: viz/dutygraph.html)")
     p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
     p.add_argument("--theme", action="append", default=[], metavar="CODE")
+    p.add_argument("--coverage", action="store_true",
+                   help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
     return top
 
 
@@ -196,11 +202,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"loaded {stats['graphs']} named graphs ({stats['triples']} triples) into {args.endpoint}"
               + (f"; dropped {stats['dropped']} graphs of documents no longer in the corpus" if stats["dropped"] else ""))
         return 0
+    elif args.command == "docs":
+        from .docs import write_docs
+
+        print(f"wrote {write_docs(ws.path, Path(args.out) if args.out else None)}")
+        return 0
     elif args.command == "serve":
         from .endpoint import serve
 
         return serve(ws.path, args.host, args.port)
     elif args.command == "viz":
+        if args.coverage:
+            from .coverage import write_heatmap
+
+            paths = write_heatmap(ws, Path(args.out) if args.out else ws.path / "viz" / "coverage.png", args.jurisdiction)
+            print("wrote " + ", ".join(str(p) for p in paths))
+            return 0
         from .viz import write_page
 
         out = Path(args.out) if args.out else ws.path / "viz" / "dutygraph.html"

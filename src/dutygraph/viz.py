@@ -15,10 +15,12 @@ from pathlib import Path
 from .build import write_atomic
 
 KIND_COLOURS = {"jurisdiction": "#6c5ce7", "agency": "#0984e3", "group": "#74b9ff", "theme": "#e17055",
-                "law": "#00b894", "unplaced": "#b2bec3"}
-KIND_SHAPES = {"jurisdiction": "star", "agency": "dot", "group": "dot", "theme": "diamond", "law": "square"}
+                "law": "#00b894", "target": "#e84393"}
+KIND_SHAPES = {"jurisdiction": "star", "agency": "dot", "group": "dot", "theme": "diamond", "law": "square",
+               "target": "triangle"}
 KIND_LABELS = {"jurisdiction": "Jurisdiction 行政区域", "agency": "Unit 单位", "group": "Collective 集体",
-               "theme": "Theme 主题", "law": "Law 法律文件"}
+               "theme": "Theme 主题", "law": "Law 法律文件", "target": "Target group 目标人群"}
+BIG = 1500   # above this many nodes the page lays out without physics
 
 
 REMOTE = re.compile(r"<link\b[^>]*https?://[^>]*>|<script\b[^>]*\bsrc=\"https?://[^>]*>\s*</script>|<!--.*?-->", re.S)
@@ -33,6 +35,7 @@ def safe_json(data) -> str:
 def graph_data(ws, jurisdictions=(), themes=()) -> dict:
     rows = ws.duties(theme=themes, jurisdiction=jurisdictions)
     labels = {code: ws.vocab.label("theme", code) for code in ws.vocab.scheme("theme").labels}
+    groups = {code: ws.vocab.label("target-group", code) for code in ws.vocab.scheme("target-group").labels}
     nodes, edges = {}, Counter()
     duties = defaultdict(list)
     for r in rows:
@@ -57,17 +60,29 @@ def graph_data(ws, jurisdictions=(), themes=()) -> dict:
             lid = "l:" + law
             nodes.setdefault(lid, {"id": lid, "label": law, "kind": "law"})
             edges[(a, lid, "law")] += 1
+        for g in r["target_groups"]:
+            gid = "g:" + g
+            nodes.setdefault(gid, {"id": gid, "label": groups.get(g, g), "kind": "target", "code": g})
+            edges[(a, gid, "target")] += 1
     for n in nodes.values():
         n["shape"] = KIND_SHAPES[n["kind"]]
         n["color"] = KIND_COLOURS[n["kind"]]
         n["size"] = 8 + 3 * min(n.get("duties", 4), 12) if n["kind"] in ("agency", "group") else 14
-        n["group"] = n["kind"]
-    edge_list = [{"from": a, "to": b, "value": w, "kind": k, "title": f"{w}"} for (a, b, k), w in sorted(edges.items())]
-    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edge_list,
+        n["font"] = {"size": 16 if n["kind"] in ("jurisdiction", "theme") else 13}
+    edge_list = [{"from": a, "to": b, "value": w, "kind": k} for (a, b, k), w in sorted(edges.items())]
+    lead = [{"from": r["lead_iri"], "to": r["support_iri"], "value": r["tasks"], "kind": "lead", "jurisdiction": r["jurisdiction"]}
+            for r in ws.run("lead-support-edges", place=list(jurisdictions))]
+    for e in lead:   # units that lead or support without any other duty still appear
+        for end in (e["from"], e["to"]):
+            if end not in nodes:
+                nodes[end] = {"id": end, "label": end.rsplit("/", 1)[-1], "kind": "agency", "jurisdiction": e["jurisdiction"],
+                              "agency_type": "", "themes": [], "duties": 0, "shape": "dot", "color": KIND_COLOURS["agency"], "size": 8}
+    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edge_list, "lead_edges": lead,
             "duties": {k: v for k, v in sorted(duties.items())},
             "themes": sorted({(n["code"], n["label"]) for n in nodes.values() if n["kind"] == "theme"}),
+            "agency_types": sorted({n["agency_type"] for n in nodes.values() if n.get("agency_type")}),
             "jurisdictions": sorted({n["label"] for n in nodes.values() if n["kind"] == "jurisdiction"}),
-            "legend": KIND_LABELS, "colours": KIND_COLOURS}
+            "legend": KIND_LABELS, "colours": KIND_COLOURS, "big": len(nodes) > BIG}
 
 
 PANEL = """
@@ -76,6 +91,9 @@ PANEL = """
   <input id="dg-search" type="search" placeholder="Search units, themes, laws 搜索">
   <label>Jurisdiction <select id="dg-jur"><option value="">all</option></select></label>
   <label>Theme <select id="dg-theme"><option value="">all</option></select></label>
+  <label>Agency type <select id="dg-type"><option value="">all</option></select></label>
+  <label>View <select id="dg-layout"><option value="all">the whole graph</option>
+    <option value="lead">lead → support network (of the jurisdiction chosen above)</option></select></label>
   <div id="dg-legend"></div>
   <div id="dg-count"></div>
   <div id="dg-detail"><p>Click a unit to see its duties and the words they come from.</p></div>
@@ -97,13 +115,16 @@ PANEL = """
 (function () {
   var data = JSON.parse(document.getElementById("dg-data").textContent);
   var nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n); }));
-  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: i}, e); }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: "e" + i}, e); }));
   network.setData({nodes: nodes, edges: edges});
-  network.setOptions({physics: {stabilization: {iterations: 300}}, interaction: {hover: true}});
+  network.setOptions({physics: data.big ? false : {stabilization: {iterations: 300}}, interaction: {hover: true},
+                      layout: {improvedLayout: !data.big}, edges: {scaling: {min: 1, max: 6}, color: {opacity: 0.5}}});
   network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
   var jur = document.getElementById("dg-jur"), theme = document.getElementById("dg-theme"), search = document.getElementById("dg-search");
+  var atype = document.getElementById("dg-type"), layout = document.getElementById("dg-layout");
   data.jurisdictions.forEach(function (j) { var o = el("option", j); o.value = j; jur.appendChild(o); });
+  data.agency_types.forEach(function (t) { var o = el("option", t); o.value = t; atype.appendChild(o); });
   data.themes.forEach(function (t) { var o = el("option", t[1] + " (" + t[0] + ")"); o.value = t[0]; theme.appendChild(o); });
   var legend = document.getElementById("dg-legend");
   Object.keys(data.legend).forEach(function (k) { var s = el("span"); var i = el("i"); i.style.background = data.colours[k]; s.appendChild(i); s.appendChild(document.createTextNode(data.legend[k])); legend.appendChild(s); });
@@ -112,26 +133,46 @@ PANEL = """
     if (jur.value && n.kind !== "theme" && n.kind !== "law" && n.jurisdiction !== jur.value) return false;
     if (theme.value && (n.kind === "agency" || n.kind === "group") && (n.themes || []).indexOf(theme.value) < 0) return false;
     if (theme.value && n.kind === "theme" && n.code !== theme.value) return false;
+    if (atype.value && n.kind === "agency" && n.agency_type !== atype.value) return false;
+    if (atype.value && n.kind === "group") return false;
     if (q && String(n.label).toLowerCase().indexOf(q) < 0 && n.kind !== "jurisdiction") return false;
     return true;
   }
+  var current = "all";
   function apply() {
-    var shown = {}, count = 0;
+    var shown = {}, count = 0, lead = layout.value === "lead";
+    if (lead !== (current === "lead")) {
+      edges.clear();
+      var list = lead ? data.lead_edges.map(function (e, i) { return Object.assign({id: "l" + i, arrows: "to", color: {color: "#2d3436"}}, e); })
+                      : data.edges.map(function (e, i) { return Object.assign({id: "e" + i}, e); });
+      edges.add(list);
+      current = lead ? "lead" : "all";
+      network.setOptions({physics: data.big ? false : {stabilization: {iterations: 200}}});
+      network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+    }
     data.nodes.forEach(function (n) { shown[n.id] = visible(n); });
-    // keep themes, laws and jurisdictions only when a shown unit links to them
     var linked = {};
-    data.edges.forEach(function (e) { if (shown[e.from]) linked[e.to] = true; });
-    data.nodes.forEach(function (n) { if (n.kind !== "agency" && n.kind !== "group") shown[n.id] = shown[n.id] && !!linked[n.id]; });
+    if (lead) {
+      // only the units of the chosen place that lead or support a task
+      data.lead_edges.forEach(function (e) { if (!jur.value || e.jurisdiction === jur.value) { linked[e.from] = linked[e.to] = true; } });
+      data.nodes.forEach(function (n) { shown[n.id] = shown[n.id] && !!linked[n.id]; });
+    } else {
+      // keep themes, laws, groups and jurisdictions only when a shown unit links to them
+      data.edges.forEach(function (e) { if (shown[e.from]) linked[e.to] = true; });
+      data.nodes.forEach(function (n) { if (n.kind !== "agency" && n.kind !== "group") shown[n.id] = shown[n.id] && !!linked[n.id]; });
+    }
     nodes.update(data.nodes.map(function (n) { if (shown[n.id]) count++; return {id: n.id, hidden: !shown[n.id]}; }));
     document.getElementById("dg-count").textContent = count + " of " + data.nodes.length + " nodes shown";
     document.body.setAttribute("data-shown", String(count));
+    document.body.setAttribute("data-edges", String(edges.length));
   }
-  [jur, theme].forEach(function (s) { s.addEventListener("change", apply); });
+  [jur, theme, atype, layout].forEach(function (s) { s.addEventListener("change", apply); });
   search.addEventListener("input", apply);
   function detail(id) {
     var box = document.getElementById("dg-detail"); box.textContent = "";
     var n = nodes.get(id); if (!n) return;
     box.appendChild(el("h2", n.label));
+    box.setAttribute("data-node", id);
     if (n.agency_type) box.appendChild(el("div", n.agency_type + " · " + n.jurisdiction, "dg-src"));
     (data.duties[id] || []).forEach(function (d) {
       var div = el("div", undefined, "dg-duty");

@@ -1,0 +1,74 @@
+"""Every export parses back into an isomorphic graph; CSV opens in a spreadsheet with Chinese intact;
+the ontology page and the heat map are written."""
+import csv
+import io
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from dutygraph.cli import main
+from dutygraph.export import rdf_bytes
+
+ROOT_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
+
+
+@pytest.fixture(scope="module")
+def built(seed_ws):
+    ds = Dataset()
+    ds.parse(seed_ws.graph_file, format="trig")
+    union = Graph()
+    for g in ds.graphs():
+        union += g
+    return ds, union
+
+
+@pytest.mark.parametrize("fmt", sorted(ROOT_FORMATS))
+def test_single_graph_formats_round_trip(seed_ws, built, fmt):
+    back = Graph().parse(data=rdf_bytes(seed_ws, fmt), format=ROOT_FORMATS[fmt])
+    assert len(back) == len(built[1]) and isomorphic(back, built[1])
+
+
+@pytest.mark.parametrize("fmt,parser", [("trig", "trig"), ("jsonld", "json-ld")])
+def test_dataset_formats_keep_named_graphs(seed_ws, built, fmt, parser):
+    back = Dataset()
+    back.parse(data=rdf_bytes(seed_ws, fmt), format=parser)
+    want = {str(g.identifier): g for g in built[0].graphs() if len(g)}
+    got = {str(g.identifier): g for g in back.graphs() if len(g)}
+    assert sorted(got) == sorted(want)
+    for name, g in want.items():
+        assert isomorphic(got[name], g), name
+
+
+def test_jsonld_uses_the_published_context(seed_ws):
+    text = rdf_bytes(seed_ws, "jsonld").decode("utf-8")
+    assert '"participant"' in text and '"theme"' in text and "市公安局" in text
+
+
+def test_csv_tables_per_kind_with_bom(seed_ws, tmp_path):
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv"), "--workspace", str(seed_ws.path)]) == 0
+    for name in ("duties", "tasks", "members", "laws"):
+        raw = (tmp_path / "csv" / f"{name}.csv").read_bytes()
+        assert raw.startswith("\ufeff".encode("utf-8"))
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows and "source" in rows[0]
+    duties = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "duties.csv").read_text(encoding="utf-8-sig"))))
+    assert any(r["agency"] == "市公安局" and "anti-trafficking" in r["themes"] for r in duties)
+
+
+def test_heatmap_png_and_svg(seed_ws, tmp_path):
+    assert main(["viz", "--coverage", "--out", str(tmp_path / "cov.png"), "--workspace", str(seed_ws.path)]) == 0
+    png, svg = (tmp_path / "cov.png").read_bytes(), (tmp_path / "cov.svg").read_text(encoding="utf-8")
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert "<svg" in svg
+
+
+def test_ontology_docs_are_generated_and_committed_up_to_date(tmp_path):
+    from pathlib import Path
+
+    from dutygraph.docs import page
+
+    root = Path(__file__).resolve().parents[1]
+    html = page(root / "ontology")
+    assert "anti-trafficking" in html and "打击拐卖妇女儿童" in html and "dg:DutyStatement" in html
+    assert (root / "docs" / "ontology.html").read_text(encoding="utf-8") == html, "run 'dutygraph docs' and commit docs/"
