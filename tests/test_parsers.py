@@ -166,3 +166,54 @@ def test_repeated_passages_are_one_statement_with_both_spans(vocab):
     ex = run(vocab, text, ["speech"])
     (st,) = ex.statements
     assert len(st.repeats) == 1 and text[st.repeats[0][0]:st.repeats[0][1]] == again
+
+
+# ---------------------------------------------------------------- layouts the seeds do not show (issue 5)
+def test_member_units_enumerated_in_prose(vocab):
+    text = "委员会成员单位为：市委宣传部、市教育局、市公安局，市卫生健康委员会和市妇联。\n"
+    ex = run(vocab, text, ["roster"])
+    assert [u.agency_type for _b, u in ex.member_units] == ["party-publicity", "education", "public-security", "health",
+                                                           "womens-federation"]
+
+
+def test_prose_duty_list_with_province_units(vocab):
+    text = "省教育厅负责保障女童受教育权利；省卫生健康委负责推进妇幼健康服务；省公安厅牵头打击拐卖妇女儿童犯罪。\n"
+    ex = run(vocab, text, ["duty-list"], code="330000")
+    assert [(holders(s)[0][0], holders(s)[0][1], holders(s)[0][2]) for s in ex.statements] == [
+        ("省教育厅", "education", "holder"), ("省卫生健康委", "health", "holder"), ("省公安厅", "public-security", "lead")]
+
+
+def test_national_units(vocab):
+    text = "教育部负责推动学前教育普及；国家统计局负责妇女儿童统计监测；最高人民法院负责少年审判工作；全国妇联负责家庭教育指导。\n"
+    j = Jurisdiction("cn", "中华人民共和国", "national")
+    ex = run(vocab, text, ["duty-list"], jurisdiction=j)
+    assert [holders(s)[0][1] for s in ex.statements] == ["education", "statistics", "court", "womens-federation"]
+
+
+def test_task_table_flattened_one_cell_per_line(vocab):
+    text = "序号\n重点任务\n牵头单位\n责任单位\n1\n加强留守儿童关爱保护。\n市民政局\n市教育局、市妇联\n2\n开展两癌筛查。\n市卫生健康委\n市财政局\n"
+    t1, t2 = run(vocab, text, ["task-division"]).statements
+    assert (t1.number, holders(t1)) == (1, [("市民政局", "civil-affairs", "lead"), ("市教育局", "education", "support"),
+                                             ("市妇联", "womens-federation", "support")])
+    assert t2.text == "开展两癌筛查。" and holders(t2)[0][:2] == ("市卫生健康委", "health")
+
+
+def test_text_that_stops_mid_sentence(vocab):
+    text = "市教育局：保障儿童受教育权利；加强校园安全，做好学生心理健康"
+    ex = run(vocab, text, ["duty-list"])
+    assert [s.text for s in ex.statements] == ["保障儿童受教育权利;", "加强校园安全,做好学生心理健康"]
+
+
+def test_roster_title_with_two_posts_in_two_units(vocab):
+    text = "领导小组成员名单\n副组长：王 芳  市妇联主席、市妇儿工委副主任\n"
+    ex = run(vocab, text, ["roster"])
+    assert [(m.unit.name, m.post, m.role) for m in ex.memberships] == [("市妇联", "主席", "deputy-leader"),
+                                                                      ("市妇儿工委", "副主任", "deputy-leader")]
+
+
+def test_a_bare_number_between_lines_is_a_table_row_not_a_page(vocab):
+    from dutygraph import layout
+
+    text = "上一行\n\n12\n\n下一行\n序号\n1\n任务"
+    kept = [line.view.text for line in layout.lines(text, 0, len(text))]
+    assert "12" not in kept and "1" in kept

@@ -89,6 +89,20 @@ def parser() -> Parser:
     p.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter value (repeatable)")
     p.add_argument("--list", action="store_true", help="list the library's queries and their parameters")
 
+    p = sub.add_parser("ingest", help="add a document (.txt .html .docx .pdf, any common encoding) and rebuild")
+    _common(p, listing=False, remote=False)
+    p.add_argument("file")
+    p.add_argument("--jurisdiction", required=True, metavar="J", help="name or division code of the place it speaks for")
+    p.add_argument("--level", choices=("national", "province", "prefecture", "county", "zone"))
+    p.add_argument("--parent", metavar="P", help="the parent place, for a place outside the national table")
+    p.add_argument("--title")
+    p.add_argument("--date", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--issuer")
+    p.add_argument("--body", help="the committee or group the document is about")
+    p.add_argument("--genre", action="append", default=[], choices=("duty-list", "task-division", "roster", "mechanism", "speech"),
+                   help="its genre(s); detected when not given")
+    p.add_argument("--no-build", action="store_true", help="add it without rebuilding (for adding many)")
+
     p = sub.add_parser("compare", help="side by side: who holds each theme (or agency type) in each place")
     _common(p)
     p.add_argument("places", nargs="+", metavar="J", help="two or more jurisdictions")
@@ -174,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
                     for q in ws.library.values()]
         else:
             rows = ws.query(args.name, _params(args.param))
+    elif args.command == "ingest":
+        return _ingest(ws, args)
     elif args.command == "compare":
         from .analysis import compare
 
@@ -227,6 +243,35 @@ def run(args: argparse.Namespace) -> int:
     else:  # pragma: no cover - argparse rejects unknown commands
         raise DutygraphError(f"unknown command {args.command}")
     sys.stdout.write(render(rows, fmt))
+    return 0
+
+
+def _ingest(ws: Workspace, args) -> int:
+    from .ingest import ingest
+
+    r = ingest(ws, Path(args.file), args.jurisdiction, args.level, args.parent, args.title, args.date, args.issuer,
+               args.genre, args.body, build=not args.no_build)
+    if r["unchanged"]:
+        print(f"{args.file} is already in the corpus as {r['path']}: nothing changed")
+        return 0
+    print(f"added {r['path']} ({r['format']}{', ' + r['encoding'] if r['encoding'] else ''}; {r['jurisdiction']}; genres: {', '.join(r['genres'])})")
+    if args.no_build:
+        return 0
+    fresh = Workspace(ws.path)
+    mine = lambda rows: [x for x in rows if x.get("source") == r["path"]]  # noqa: E731
+    duties = mine(fresh.duties())
+    tasks, members = mine(fresh.tasks()), mine(fresh.members())
+    laws = [law for law in fresh.laws() if any(m["source"] == r["path"] for m in law["mentions"])]
+    from .analysis import gaps
+
+    found = [g for g in gaps(fresh) if g.get("source") == r["path"]]
+    agencies = sorted({(d["agency"], d["agency_type"] or "?") for d in duties if d["agency"]})
+    print(f"agencies  {len(agencies)}: " + "、".join(f"{a}({t})" for a, t in agencies[:40]) + ("…" if len(agencies) > 40 else ""))
+    print(f"duties    {len({d['duty'] for d in duties})}")
+    print(f"tasks     {len(tasks)}")
+    print(f"members   {len(members)}")
+    print(f"laws      {len(laws)}: " + "、".join(law["law"] for law in laws[:20]))
+    print(f"gaps      {len(found)}" + ("".join(f"\n  {g['kind']}: {g['message']}" for g in found[:10])))
     return 0
 
 

@@ -37,3 +37,75 @@ def theme_scores(ws, gold_path: Path) -> dict:
     micro = {"statements": len(gold), "tp": T, "fp": F, "fn": N,
              "precision": round(T / (T + F), 3) if T + F else 0.0, "recall": round(T / (T + N), 3) if T + N else 0.0}
     return {"per_theme": rows, "micro": micro}
+
+
+# ---------------------------------------------------------------- the evaluation set of new documents
+def _prf(pred: set, gold: set) -> tuple[int, int, int]:
+    return len(pred & gold), len(pred - gold), len(gold - pred)
+
+
+def evaluation_set(docs_dir: Path, workspace: Path) -> dict:
+    """Ingest every document of the set into a fresh workspace (genres detected, not given), build,
+    and score units (name and type), members (person, unit, post), tasks (number, leads, supports)
+    and the themes each document's duties speak of, per genre."""
+    import shutil
+
+    from .api import Workspace
+    from .ingest import ingest
+
+    root = Path(__file__).resolve().parents[2]
+    workspace = Path(workspace)
+    for name in ("ontology", "queries"):
+        if not (workspace / name).exists():
+            shutil.copytree(root / name, workspace / name)
+    ws = Workspace(workspace)
+    golds = []
+    for meta in sorted(Path(docs_dir).glob("*.yaml")):
+        gold = yaml.safe_load(meta.read_text(encoding="utf-8"))
+        r = ingest(ws, Path(docs_dir) / gold["file"], str(gold["jurisdiction"]), level=gold.get("level"), build=False)
+        golds.append((gold, r["path"], r.get("genres", [])))
+    ws.build()
+    ws = Workspace(workspace)
+    duties, members, tasks = ws.duties(), ws.members(), ws.tasks()
+    scores: dict[str, dict[str, Counter]] = {}
+    details = []
+    for gold, path, genres in golds:
+        mine = [d for d in duties if d["source"] == path]
+        units = {(SPACE.sub("", d["agency"]), d["agency_type"]) for d in mine if d["agency"] and "/agency/" in (d["agency_iri"] or "")}
+        mem = [m for m in members if m["source"] == path]
+        units |= {(SPACE.sub("", m["agency"]), m["agency_type"]) for m in mem if m["agency"]}
+        got = {
+            "units": units,
+            "members": {(m["person"], SPACE.sub("", m["agency"]), m["post"]) for m in mem if m["person"]},
+            "tasks": {(t["number"], tuple(t["lead"]), tuple(t["support"])) for t in tasks if t["source"] == path},
+            "themes": {t for d in mine for t in d["themes"]},
+        }
+        want = {
+            "units": {(u, t) for u, t in gold["units"]},
+            "members": {tuple(m) for m in gold["members"]},
+            "tasks": {(n, tuple(lead), tuple(sup)) for n, lead, sup in gold["tasks"]},
+            "themes": set(gold["themes"]),
+        }
+        per = scores.setdefault(gold["genre"], {})
+        for key in want:
+            c = per.setdefault(key, Counter())
+            tp, fp, fn = _prf(got[key], want[key])
+            c.update({"tp": tp, "fp": fp, "fn": fn})
+        details.append({"file": gold["file"], "genre": gold["genre"], "detected": genres,
+                        "missed_units": sorted(map(str, want["units"] - got["units"])),
+                        "extra_units": sorted(map(str, got["units"] - want["units"]))})
+    rows = []
+    totals: dict[str, Counter] = {}
+    for genre in sorted(scores):
+        for key, c in scores[genre].items():
+            totals.setdefault(key, Counter()).update(c)
+            rows.append(_score_row(genre, key, c))
+    rows += [_score_row("all", key, c) for key, c in totals.items()]
+    return {"rows": rows, "details": details, "documents": len(golds)}
+
+
+def _score_row(genre: str, key: str, c: Counter) -> dict:
+    tp, fp, fn = c["tp"], c["fp"], c["fn"]
+    return {"genre": genre, "what": key, "tp": tp, "fp": fp, "fn": fn,
+            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else None}

@@ -13,11 +13,13 @@ from typing import Callable
 
 from .text import View, display_width
 
-PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?$|^第\s*\d+\s*页$|^\d+\s*/\s*\d+$")
+PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$|^第\s*\d+\s*页$|^\d+\s*/\s*\d+$")
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
 HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节部分])")
 SUBHEADING = re.compile(r"^\(\s*[一二三四五六七八九十]+\s*\)")
 ITEM = re.compile(r"^(?:\d{1,3}\s*[.、]\s*(?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+[是要]|附件|同志们)")
 TERMINAL = "。!?！？:：;；”\"」』"
+PUNCT = re.compile(r"[,，。;；:：、!?！？]")
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,16 @@ def wrap_width(widths: list[int]) -> int | None:
 def lines(source: str, start: int, end: int) -> list[Line]:
     raw = []
     pos = start
-    for piece in source[start:end].split("\n"):
+    pieces = source[start:end].split("\n")
+    for k, piece in enumerate(pieces):
         v = View.of(source, pos, pos + len(piece)).strip()
         pos += len(piece) + 1
-        if v.text and not PAGE_NUMBER.match(v.text):
-            raw.append(v)
+        if not v.text or PAGE_NUMBER.match(v.text):
+            continue
+        # a bare number is a page number when blank lines surround it (not a row number of a table)
+        if BARE_NUMBER.match(v.text) and (k == 0 or not pieces[k - 1].strip()) and (k + 1 >= len(pieces) or not pieces[k + 1].strip()):
+            continue
+        raw.append(v)
     width = wrap_width([display_width(v.text) for v in raw])
     if width is None:
         return [Line(v) for v in raw]
@@ -85,4 +92,6 @@ def _joins(prev: Line, nxt: Line, new_item, wrapped: bool) -> bool:
     if wrapped:
         return False
     t = prev.view.text
+    if not PUNCT.search(t) and PUNCT.search(nxt.view.text):
+        return False   # a title (no punctuation at all) does not run on into the text below it
     return t[-1] not in TERMINAL and len(t) >= 6

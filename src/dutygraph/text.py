@@ -22,9 +22,33 @@ SENTENCE_END = "。!?！？"
 CLAUSE_END = SENTENCE_END + ";；"
 
 
+_T2S: dict[int, str] = {}   # traditional → simplified, character by character, filled as met
+_CONVERTER = []
+
+
+def _simplified(chars) -> None:
+    """Learn the simplified form of unseen CJK characters (OpenCC), keeping only one-for-one ones."""
+    new = [c for c in chars if ord(c) not in _T2S and ("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")]
+    if not new:
+        return
+    if not _CONVERTER:
+        try:
+            import opencc
+
+            _CONVERTER.append(opencc.OpenCC("t2s"))
+        except Exception:  # OpenCC missing or without its data: no conversion
+            _CONVERTER.append(None)
+    cc = _CONVERTER[0]
+    for c in new:
+        s = cc.convert(c) if cc else c
+        _T2S[ord(c)] = s if len(s) == 1 else c
+
+
 def fold(text: str) -> str:
-    """Fold full-width punctuation, digits and letters to ASCII, one character for one."""
-    return text.translate(FOLD_TABLE)
+    """Fold full-width punctuation, digits and letters to ASCII and traditional characters to
+    simplified ones, one character for one, so that offsets never move."""
+    _simplified(set(text))
+    return text.translate(FOLD_TABLE).translate(_T2S)
 
 
 @dataclass(frozen=True)
@@ -33,20 +57,28 @@ class View:
 
     text: str
     index: tuple[int, ...]
+    source: str = ""    # the original text the index points into
 
     @classmethod
     def of(cls, source: str, start: int = 0, end: int | None = None) -> "View":
         end = len(source) if end is None else end
-        return cls(fold(source[start:end]), tuple(range(start, end)))
+        return cls(fold(source[start:end]), tuple(range(start, end)), source)
 
     def __len__(self) -> int:
         return len(self.text)
 
     def __add__(self, other: "View") -> "View":
-        return View(self.text + other.text, self.index + other.index)
+        return View(self.text + other.text, self.index + other.index, self.source or other.source)
 
     def __getitem__(self, key: slice) -> "View":
-        return View(self.text[key], self.index[key])
+        return View(self.text[key], self.index[key], self.source)
+
+    def written(self, i: int = 0, j: int | None = None) -> str:
+        """The characters i..j as the source writes them (not folded), without spaces or breaks."""
+        j = len(self.text) if j is None else j
+        if not self.source:
+            return "".join(self.text[i:j].split())
+        return "".join(self.source[k] for k in self.index[i:j] if not self.source[k].isspace())
 
     def span(self, i: int = 0, j: int | None = None) -> tuple[int, int]:
         """Source offsets (start, end) of view characters i..j (end exclusive)."""
@@ -67,7 +99,7 @@ class View:
     def without(self, chars: str = " \t\r\n") -> "View":
         """The view with the given characters removed (PDF spaces inside names, line breaks)."""
         keep = [k for k, c in enumerate(self.text) if c not in chars]
-        return View("".join(self.text[k] for k in keep), tuple(self.index[k] for k in keep))
+        return View("".join(self.text[k] for k in keep), tuple(self.index[k] for k in keep), self.source)
 
     def find_all(self, needle: str):
         at = self.text.find(needle)

@@ -48,6 +48,10 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
     def new_item(v: View) -> bool:
         return v.index[0] in heads or layout.starts_item(v)
 
+    if not heads:
+        _prose(ctx, lines, out, body)
+        return
+
     inside = False
     for para in layout.paragraphs(lines, new_item):
         head = heads.get(para.index[0])
@@ -64,3 +68,15 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
             for c in clauses(para):
                 out.statements.append(make(ctx, c, "duty-list", [], para))
 
+
+
+def _prose(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
+    """Duties written as prose (省教育厅负责……；省卫生健康委负责……): each clause's subject holds it."""
+    from . import speech
+
+    before = len(out.statements)
+    speech.parse(ctx, lines, out, body)
+    for st in out.statements[before:]:
+        st.genre = "duty-list"
+        if body:
+            out.member_units.extend((body, ref) for ref, _role in st.holders if not ref.collective)

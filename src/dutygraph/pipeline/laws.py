@@ -70,7 +70,7 @@ class LawMatcher:
             for t, (a, b) in [(title, m.span())] + ([(inner.group(1) or inner.group(2), (m.start(1) + inner.start(), m.start(1) + inner.end()))] if inner else []):
                 if own and canonical(t) and canonical(t) in own:
                     continue
-                out.append(self._mention(view, t, a, b, places))
+                out.append(self._mention(view, t, a, b, places, marked=True))
             taken.append(m.span())
         for m in self.bare_re.finditer(view.text):
             if any(a <= m.start() < b for a, b in taken):
@@ -78,10 +78,11 @@ class LawMatcher:
             out.append(self._mention(view, m.group(0), m.start(), m.end(), places))
         return sorted(out, key=lambda x: x.span)
 
-    def _mention(self, view: View, title: str, a: int, b: int, places) -> LawMention:
+    def _mention(self, view: View, title: str, a: int, b: int, places, marked: bool = False) -> LawMention:
         key, kind, canon = self.resolve(title, places)
         art = ARTICLE.match(view.text[b:b + 20])
-        mention = LawMention(title.replace(" ", ""), view.span(a, b), key, kind, canonical=canon)
+        written = view.written(a + 1, b - 1) if marked else view.written(a, b)
+        mention = LawMention(written, view.span(a, b), key, kind, canonical=canon)
         if art:
             mention.article = art.group(0).strip()
             mention.span = view.span(a, b + art.end())

@@ -13,7 +13,7 @@ from ..text import View
 from ..vocab import Vocabulary, alternation
 
 # A unit name may carry its jurisdiction before it: 东莞市, 市委, 县, 省委 ...
-LEVEL_PREFIX = r"(?:中共)?(?:{places})?(?:[省市县区州]?委(?!员)|[省市县区州]|乡镇|街道)?"
+LEVEL_PREFIX = r"(?:中共|国家|国务院|全国)?(?:{places})?(?:[省市县区州]?委(?!员)|自治区|[省市县区州]|乡镇|街道)?"
 UNKNOWN_UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:局|委|办|部|院|会|社|台|中心|大队|队|所|科|处|厅|联|室|团|站)$")
 
 
@@ -77,7 +77,7 @@ class UnitMatcher:
 
     def ref(self, view: View, hit: Hit, resolve) -> UnitRef:
         """A UnitRef for a hit in ``view``; ``resolve`` maps a name prefix to a jurisdiction."""
-        name = view.text[hit.start:hit.end].replace(" ", "")
+        name = view.written(hit.start, hit.end)
         j = resolve(hit.prefix)
         if hit.collective:
             return UnitRef(name, view.span(hit.start, hit.end), j, collective=hit.code)
@@ -87,7 +87,7 @@ class UnitMatcher:
         """A name that looks like a unit (ends in 局, 委, 中心 ...) but is in no vocabulary."""
         name = view.text.replace(" ", "")
         if UNKNOWN_UNIT.match(name) and len(name) <= 16:
-            return UnitRef(name, view.span(), resolve(""))
+            return UnitRef(view.written(), view.span(), resolve(""))
         return None
 
 

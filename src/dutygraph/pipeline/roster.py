@@ -20,6 +20,8 @@ BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)
 ASSIGN = re.compile(r"(?P<role>[^,;。:由]{2,8}?)由(?P<who>[^,;。]{2,40}?)(?:担任|兼任)")
 ASSIGN_REV = re.compile(r"(?P<who>[^,;。:]{2,40}?)担任(?P<role>[^,;。]{2,8}?)(?=[,;。]|$)")
 HOSTED = re.compile(r"办公室设在(?P<who>[^,;。]{2,20}?)(?=[,;。]|$)")
+ENUMERATION = re.compile(r"(?<!各)成员单位(?:(?:为|包括|有|是|由)\s*:?|\s*:)\s*(?P<list>[^。;]{4,}?)(?:等(?:单位|部门)?(?:组成)?)?(?:。|;|$)")
+LIST_SEP = re.compile(r"[、,]|和|及|以及|…+")
 
 
 def roster_line(ctx: Context, view: View):
@@ -52,7 +54,30 @@ def _posts(ctx: Context, title: View):
         else:
             post = compact
         if unit is not None:
-            yield unit, post.text
+            yield unit, post.written()
+
+
+def enumerated_units(ctx: Context, para: View) -> list:
+    """Member units listed in prose: 成员单位为：A、B……和Z。"""
+    refs = []
+    for m in ENUMERATION.finditer(para.text):
+        start = m.start("list")
+        pos = 0
+        text = m.group("list")
+        for sep in list(LIST_SEP.finditer(text)) + [None]:
+            end = sep.start() if sep else len(text)
+            piece = para[start + pos:start + end].without(" ")
+            pos = sep.end() if sep else end
+            if not piece.text:
+                continue
+            hit = ctx.units.at_start(piece.text)
+            if hit is not None and not hit.collective and hit.end >= len(piece.text) - 1:
+                refs.append(ctx.units.ref(piece, hit, ctx.resolve))
+            else:
+                unk = ctx.units.unknown(piece, ctx.resolve)
+                if unk:
+                    refs.append(unk)
+    return refs
 
 
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
@@ -62,6 +87,8 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
     for para in paras:
         row = rows.get(para.index[0])
         if row is None:
+            if body:
+                out.member_units.extend((body, ref) for ref in enumerated_units(ctx, para))
             m = BODY_HEAD.match(para.text.replace(" ", ""))
             if m:
                 named = m.group("body")
@@ -77,7 +104,7 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
         for unit, post in _posts(ctx, title):
             out.memberships.append(Membership(
                 body=group_body or body or "", jurisdiction=ctx.jurisdiction, span=para.span(), unit=unit,
-                person=person.text.replace(" ", ""), person_span=person.span(), post=post, role=role,
+                person=person.written(), person_span=person.span(), post=post, role=role,
                 body_span=group_span))
 
 
@@ -105,7 +132,7 @@ def _assignments(ctx: Context, para: View, out: Extraction, body: str | None, he
             unit = ctx.units.ref(who, hit, ctx.resolve)
             span = para.span(max(0, m.start() + offset), m.end() + offset)
             out.memberships.append(Membership(body=body, jurisdiction=ctx.jurisdiction, span=span, unit=unit,
-                                              post=who.text[hit.end:], role=role, office=role.startswith("office")))
+                                              post=who.written(hit.end), role=role, office=role.startswith("office")))
     for m in HOSTED.finditer(para.text):
         who = para[m.start("who"):m.end("who")].without(" ")
         hit = ctx.units.at_start(who.text)

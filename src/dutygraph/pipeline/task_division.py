@@ -39,7 +39,48 @@ def _units(ctx: Context, view: View) -> list[UnitRef]:
     return refs
 
 
+HEADER_CELL = re.compile(r"^(?:序号|编号|(?:重点|主要|工作|目标)?任务(?:内容)?|(?:主要)?(?:牵头|责任|配合|协办|参与)单位|完成时限|时间节点|备注)$")
+ROW_NUMBER = re.compile(r"^\d{1,3}\.?$")
+
+
+def _table(ctx: Context, lines: list[layout.Line], out: Extraction) -> bool:
+    """A task table flattened to one cell per line (序号 / 任务 / 牵头单位 / 责任单位, then the rows)."""
+    texts = [line.view.text.strip() for line in lines]
+    start = next((k for k in range(len(texts)) if HEADER_CELL.match(texts[k]) and "牵头" in "".join(texts[k:k + 6])), None)
+    if start is None:
+        return False
+    k = start
+    header = []
+    while k < len(lines) and HEADER_CELL.match(texts[k]):
+        header.append(texts[k])
+        k += 1
+    roles = ["lead" if "牵头" in h else "support" for h in header if "单位" in h]
+    group = None
+    while k < len(lines):
+        if not ROW_NUMBER.match(texts[k]):
+            g = GROUP.match(texts[k])
+            group = g.group("title").strip() if g else group
+            k += 1
+            continue
+        number = int(texts[k].rstrip("."))
+        k += 1
+        cells = []
+        while k < len(lines) and not ROW_NUMBER.match(texts[k]) and not GROUP.match(texts[k]):
+            cells.append(lines[k].view)
+            k += 1
+        if not cells:
+            continue
+        # the task's words come first; then the unit cells in the header's order
+        task = cells[0]
+        units = [c for c in cells[1:] if _units(ctx, c)]
+        holders = [(ref, roles[i] if i < len(roles) else "support") for i, c in enumerate(units) for ref in _units(ctx, c)]
+        out.statements.append(make(ctx, task, "task-division", holders, task, number=number, group=group))
+    return True
+
+
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
+    if _table(ctx, lines, out):
+        return
     group = None
     for para in layout.paragraphs(lines):
         g = GROUP.match(para.text)
