@@ -55,7 +55,8 @@ def test_seed_page_draws_filters_and_quotes(browser, seed_ws, tmp_path):
     assert page.evaluate("network.body.data.nodes.length") == len(data["nodes"])
     assert page.evaluate("network.body.data.edges.length") == len(data["edges"])
     assert int(page.get_attribute("body", "data-shown")) == len(data["nodes"])
-    # a click on the unit lists its duties with the source words
+    # a click on the unit lists its duties with the source words (once the layout has settled)
+    page.wait_for_function("document.body.getAttribute('data-stable') === '1'", timeout=20000)
     unit = "https://w3id.org/dutygraph/id/agency/441900/public-security"
     box = page.evaluate(f"""(() => {{ const p = network.getPositions([{json.dumps(unit)}])[{json.dumps(unit)}];
         const d = network.canvasToDOM(p); const r = document.getElementById('mynetwork').getBoundingClientRect();

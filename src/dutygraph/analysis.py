@@ -142,11 +142,13 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     out += _membership_gaps(ws, duties)
     out += _tasks_without_lead(ws)
     out += _unresolved_laws(ws)
+    out += _legal_basis_gaps(ws)
     out += _uncovered_themes(ws, duties)
     if keep is not None:
         out = [g for g in out if g["jurisdiction"] in keep]
     order = {"unattributed-duty": 0, "task-without-lead": 1, "member-without-duty": 2,
-             "member-without-representative": 3, "holder-not-member": 4, "unresolved-law": 5, "uncovered-theme": 6}
+             "member-without-representative": 3, "holder-not-member": 4, "unresolved-law": 5,
+             "duty-without-basis": 6, "law-not-carried-out": 7, "uncovered-theme": 8}
     return sorted(out, key=lambda g: (order[g["kind"]], g["jurisdiction"] or "", g["source"] or "~", g["start"] or 0, g["subject"]))
 
 
@@ -215,6 +217,15 @@ def _tasks_without_lead(ws) -> list[dict]:
 def _unresolved_laws(ws) -> list[dict]:
     return [_row("unresolved-law", r["jurisdiction"], f"The reference {r['title']} resolves to no legal instrument.", r["mention"], None,
                  r["source"], r["start"], r["end"]) for r in ws.run("unresolved-laws")]
+
+
+def _legal_basis_gaps(ws) -> list[dict]:
+    out = [_row("duty-without-basis", r["jurisdiction"], "No law is stated for this duty, and none in the register governs its themes"
+                + (f" ({', '.join(r['themes'])})." if r["themes"] else " (it has no theme)."), r["duty"], None,
+                r["source"], r["start"], r["end"], r["text"]) for r in ws.run("duties-without-basis")]
+    out += [_row("law-not-carried-out", r["jurisdiction"], f"{r["law"]} is cited in {r['document']} but no duty of that document rests on it.",
+                 r["law_iri"], None, r["source"], r["start"], r["end"]) for r in ws.run("laws-not-carried-out")]
+    return out
 
 
 def _uncovered_themes(ws, duties) -> list[dict]:

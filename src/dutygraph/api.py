@@ -127,10 +127,18 @@ class Workspace:
     def duties(self, theme=(), jurisdiction=(), agency_type=(), target_group=()) -> list[dict]:
         rows = self.run("duties", theme=list(theme), place=list(jurisdiction),
                         unit_type=list(agency_type), target_group=list(target_group))
+        bases: dict[str, list] = {}
+        for b in self.run("legal-bases", place=list(jurisdiction)):
+            bases.setdefault(b["duty"], []).append(
+                {"law": b["law"], "how": b["how"], "scope": b["scope"], "via": b["via"], "kind": b["kind"],
+                 "rule": b["rule"].rsplit("#", 1)[-1] if b["rule"] else None,
+                 "mention": None if not b["mention_source"] else {"text": b["mention_text"], "source": b["mention_source"],
+                                                                  "start": b["mention_start"], "end": b["mention_end"]}})
         for r in rows:
             r["agency"] = r.get("agency") or ""
+            r["legal_bases"] = sorted(bases.get(r["duty"], []), key=lambda b: (b["how"] != "stated", b["law"]))
         return [_pick(r, "jurisdiction", "agency", "agency_type", "role", "themes", "target_groups", "laws",
-                      "text", "source", "start", "end", "duty", "agency_iri") for r in rows]
+                      "legal_bases", "text", "source", "start", "end", "duty", "agency_iri") for r in rows]
 
     def tasks(self, jurisdiction=()) -> list[dict]:
         rows = self.run("tasks", place=list(jurisdiction))
@@ -159,11 +167,16 @@ class Workspace:
 
     def laws(self, jurisdiction=()) -> list[dict]:
         rows = self.run("laws", place=list(jurisdiction))
+        use = {u["law_iri"]: u for u in self.run("law-use")}
         by_law: OrderedDict[str, dict] = OrderedDict()
         for r in rows:
+            u = use.get(r["law_iri"], {})
             law = by_law.setdefault(r["law_iri"], {"law": r["law"], "kind": r["kind"],
-                                                   "registered": bool(r["registered"]), "mentions": [],
-                                                   "law_iri": r["law_iri"]})
+                                                   "registered": bool(r["registered"]),
+                                                   "documents": u.get("documents", []), "units": u.get("units", []),
+                                                   "duties_stated": u.get("duties_stated", 0),
+                                                   "duties_inferred": u.get("duties_inferred", 0),
+                                                   "mentions": [], "law_iri": r["law_iri"]})
             law["mentions"].append(_pick(r, "source", "start", "end", "text", "article", "document"))
         return sorted(by_law.values(), key=lambda x: (-len(x["mentions"]), x["law"]))
 

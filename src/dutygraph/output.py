@@ -40,6 +40,8 @@ def _clip(text: str, width: int) -> str:
 
 def _table_cell(value, key: str) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
+        if "how" in value[0]:     # legal bases: the law and how it was found
+            return _clip("; ".join(f"{v['law']} ({v['how']})" for v in value), 48)
         if "score" in value[0]:   # suggestions: the unit (or type) and its score
             return _clip("; ".join(f"{v.get('agency') or '(' + str(v.get('agency_type')) + ')'} {v['score']}" for v in value), 48)
         if "text" in value[0]:

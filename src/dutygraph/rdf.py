@@ -18,6 +18,7 @@ from .records import Extraction, LawMention, Membership, Statement, Target, Unit
 from .vocab import Vocabulary
 
 SPACES = re.compile(r"\s+")
+INFERABLE = ("law", "administrative-regulation")   # plans and policy documents are not inferred as bases
 
 
 def zh(text: str) -> Literal:
@@ -87,6 +88,7 @@ class DocumentWriter:
     def write(self, ex: Extraction) -> Graph:
         self._document()
         mentions = {m.span: self._mention(m) for m in ex.laws}
+        self._document_bases = [(m, mentions[m.span]) for m in ex.document_bases]
         for st in ex.statements:
             self._statement(st, mentions)
         bodies = {}
@@ -169,16 +171,40 @@ class DocumentWriter:
             g.add((p, DG.span, self.span(ref.span)))
         for k, t in enumerate(st.targets):
             self._target(URIRef(f"{iri}/target/{k}"), iri, t)
+        self._bases(iri, st, mentions)
+
+    def _bases(self, iri: URIRef, st: Statement, mentions: dict) -> None:
+        """Stated bases (cited in the duty, or by the document for all its duties) and inferred ones
+        (a registered law or regulation about one of the duty's themes, for a group it protects)."""
+        g = self.g
+        stated: dict[str, tuple[str, URIRef]] = {}
         for m in st.laws:
-            mention = mentions[m.span]
-            g.add((iri, DG.citesMention, mention))
+            g.add((iri, DG.citesMention, mentions[m.span]))
             if m.key:
-                b = URIRef(f"{iri}/basis/{slug(m.key)}")
-                g.add((iri, DG.hasLegalBasis, b))
-                g.add((b, RDF.type, DG.LegalBasis))
-                g.add((b, DG.instrument, law_iri(m.key)))
+                stated.setdefault(m.key, ("duty", mentions[m.span]))
+        for m, mention in self._document_bases:
+            stated.setdefault(m.key, ("document", mention))
+        groups = set(st.target_groups)
+        inferred: dict[str, list[str]] = {}
+        for inst in sorted(self.vocab.instruments.values(), key=lambda i: i.key):
+            via = sorted(set(inst.themes) & st.themes)
+            if inst.kind in INFERABLE and via and not (inst.audience and groups and not groups & set(inst.audience)):
+                inferred[inst.key] = via
+        for key in sorted(set(stated) | set(inferred)):
+            b = URIRef(f"{iri}/basis/{slug(key)}")
+            g.add((iri, DG.hasLegalBasis, b))
+            g.add((b, RDF.type, DG.LegalBasis))
+            g.add((b, DG.instrument, law_iri(key)))
+            if key in stated:
+                scope, mention = stated[key]
                 g.add((b, DG.basisKind, Literal("stated")))
+                g.add((b, DG.basisScope, Literal(scope)))
                 g.add((b, PROV.wasDerivedFrom, mention))
+            else:
+                g.add((b, DG.basisKind, Literal("inferred")))
+                g.add((b, DG.inferredBy, DG.ThemeGovernedByLaw))
+            for t in inferred.get(key, ()):   # a stated basis may also be one the themes call for
+                g.add((b, DG.viaTheme, concept("theme", t)))
 
     def _target(self, iri: URIRef, duty: URIRef, t: Target) -> None:
         g = self.g

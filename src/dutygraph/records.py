@@ -106,3 +106,4 @@ class Extraction:
     offices: list[OfficeHost] = field(default_factory=list)
     member_units: list[tuple[str, UnitRef]] = field(default_factory=list)   # (body, unit)
     laws: list[LawMention] = field(default_factory=list)                    # every mention in the document
+    document_bases: list[LawMention] = field(default_factory=list)          # cited for the whole document (根据……)

@@ -119,7 +119,9 @@ PANEL = """
   network.setData({nodes: nodes, edges: edges});
   network.setOptions({physics: data.big ? false : {stabilization: {iterations: 300}}, interaction: {hover: true},
                       layout: {improvedLayout: !data.big}, edges: {scaling: {min: 1, max: 6}, color: {opacity: 0.5}}});
-  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  function settle() { network.setOptions({physics: false}); document.body.setAttribute("data-stable", "1"); }
+  network.once("stabilizationIterationsDone", settle);
+  setTimeout(settle, 8000);   // in case stabilisation ended before the listener was set
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
   var jur = document.getElementById("dg-jur"), theme = document.getElementById("dg-theme"), search = document.getElementById("dg-search");
   var atype = document.getElementById("dg-type"), layout = document.getElementById("dg-layout");

@@ -57,6 +57,8 @@ class Instrument:
     title: str
     kind: str
     aliases: tuple[str, ...]
+    themes: tuple[str, ...] = ()      # what it governs (eli:is_about)
+    audience: tuple[str, ...] = ()    # the groups it protects (dct:audience); empty: everyone
 
 
 class Vocabulary:
@@ -101,7 +103,9 @@ class Vocabulary:
             kind_iri = g.value(r, ELI.type_document)
             kind = str(kind_iri).rsplit("/", 1)[-1] if kind_iri else "policy-document"
             aliases = {title} | {str(a) for a in g.objects(r, SKOS.altLabel)}
-            self.instruments[key] = Instrument(key, title, kind, tuple(sorted(aliases)))
+            themes = tuple(sorted(str(t).rsplit("/", 1)[-1] for t in g.objects(r, ELI.is_about)))
+            audience = tuple(sorted(str(t).rsplit("/", 1)[-1] for t in g.objects(r, DCTERMS.audience)))
+            self.instruments[key] = Instrument(key, title, kind, tuple(sorted(aliases)), themes, audience)
 
     # ---------------------------------------------------------------- access
     def scheme(self, name: str) -> Scheme:

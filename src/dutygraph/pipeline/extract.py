@@ -17,6 +17,7 @@ PARSERS = {"roster": roster, "duty-list": duty_list, "task-division": task_divis
            "mechanism": mechanism, "speech": speech}
 ORDER = ("roster", "mechanism", "duty-list", "task-division", "speech")
 NON_WORD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+GROUNDS = re.compile(r"根据|依据|依照|按照|遵照")
 
 
 def context(vocab: Vocabulary, j: Jurisdiction, known: dict[str, Jurisdiction]) -> Context:
@@ -35,7 +36,10 @@ def extract(doc: Document, vocab: Vocabulary) -> Extraction:
                 PARSERS[genre].parse(ctx, lines, out, doc.body)
         places = tuple(p for j in (ctx.jurisdiction,) + ctx.ancestors for p in (j.name, j.short))
         for para in layout.paragraphs(lines):
-            out.laws.extend(laws.find(para, places, doc.title))
+            found = laws.find(para, places, doc.title)
+            out.laws.extend(found)
+            if GROUNDS.search(para.text):
+                out.document_bases.extend(found)
     out.statements.sort(key=lambda s: s.span)
     out.memberships = _named_first(out.memberships)
     _attach_laws(out)
@@ -52,6 +56,10 @@ def _named_first(memberships):
 def _attach_laws(out: Extraction) -> None:
     for st in out.statements:
         st.laws = [m for m in out.laws if st.span[0] <= m.span[0] and m.span[1] <= st.span[1]]
+    # a law the document cites as its ground (根据……) before any duty is a basis of all its duties
+    first = min((st.span[0] for st in out.statements), default=None)
+    out.document_bases = [m for m in out.document_bases if m.key and first is not None and m.span[1] <= first
+                          and not any(st.span[0] <= m.span[0] < st.span[1] for st in out.statements)]
 
 
 def _key(st: Statement) -> str:
