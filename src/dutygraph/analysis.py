@@ -223,7 +223,7 @@ def _legal_basis_gaps(ws) -> list[dict]:
     out = [_row("duty-without-basis", r["jurisdiction"], "No law is stated for this duty, and none in the register governs its themes"
                 + (f" ({', '.join(r['themes'])})." if r["themes"] else " (it has no theme)."), r["duty"], None,
                 r["source"], r["start"], r["end"], r["text"]) for r in ws.run("duties-without-basis")]
-    out += [_row("law-not-carried-out", r["jurisdiction"], f"{r["law"]} is cited in {r['document']} but no duty of that document rests on it.",
+    out += [_row("law-not-carried-out", r["jurisdiction"], f"{r['law']} is cited in {r['document']} but no duty of that document rests on it.",
                  r["law_iri"], None, r["source"], r["start"], r["end"]) for r in ws.run("laws-not-carried-out")]
     return out
 
