@@ -1,29 +1,40 @@
-"""The build: corpus → records → RDF → SHACL → ``graph/dutygraph.trig``.
+"""The build: corpus → records → RDF → SHACL → ``graph/dutygraph.trig`` and the embedded store.
 
-Deterministic (the same corpus gives the same bytes), atomic (written to a temporary file and
-renamed, so a killed build leaves the last good graph), and exclusive (a lock file refuses a second
-build in the same workspace).
+Streaming and parallel: each document is read, extracted, written as its own named graph and
+validated with SHACL in a worker process (both cores), so neither the corpus nor the graph is ever
+held whole in Python; the cross-document shapes (units, member units, jurisdictions, vocabularies)
+run once on the shared resources. The TriG is deterministic (the same corpus gives the same bytes),
+written to a temporary file and renamed (a killed build leaves the last good graph), under a lock
+(a second build is refused). The graph is then bulk-loaded into an on-disk Oxigraph store
+(``graph/store/``) that read commands use.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing as mp
 import os
+import shutil
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF
 
 from . import corpus as corpus_mod
 from . import jurisdictions as jur
 from . import trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
-from .namespaces import DG, graph_iri
+from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
 from .rdf import DocumentWriter, Shared, jurisdiction_graph, shared_graph
 
 GRAPH_FILE = "dutygraph.trig"
-ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl")
+STORE_DIR = "store"
+ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl", "shapes-shared.ttl")
+PARALLEL_FROM = 16   # documents: below this a build runs in one process
 
 
 @dataclass
@@ -38,6 +49,7 @@ class Summary:
     triples: int = 0
     findings: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    validation_seconds: float = 0.0
     changed: bool = True
 
     def lines(self) -> list[str]:
@@ -50,6 +62,27 @@ class Summary:
                 f"time           {self.seconds:.1f} s"]
 
 
+@dataclass
+class DocResult:
+    """What a worker sends back for one document: its TriG block and what the shared graphs need."""
+
+    doc_id: str
+    block: str
+    triples: int
+    findings: Graph
+    units: list            # (iri, UnitRef, names)
+    jurisdictions: list
+    with_duty: set
+    members: list          # (agency iri, body iri)
+    represented: set
+    laws: set
+    duties: int = 0
+    tasks: int = 0
+    memberships: int = 0
+    seconds_shacl: float = 0.0
+
+
+# ---------------------------------------------------------------- locking and atomic writes
 @contextmanager
 def lock(graph_dir: Path):
     """Refuse a second build in the same workspace; a lock left by a dead process is taken over."""
@@ -107,65 +140,231 @@ def ontology_graphs(ontology_dir: Path) -> tuple[Graph, Graph]:
     return onto, vocabs
 
 
-def compile_dataset(workspace: Path) -> tuple[dict[URIRef, Graph], Summary]:
-    """Everything the build writes, as named graphs, with its summary; nothing touches the disk."""
+# ---------------------------------------------------------------- the worker
+_W: dict = {}
+
+
+def _init(workspace: str, onto_dir: str) -> None:
+    """Per process: the vocabularies, the shapes and the context every document is checked with."""
+    d = Path(onto_dir)
+    _W["workspace"] = Path(workspace)
+    _W["vocab"] = vocab_mod.load(d)
+    _W["onto"] = Graph().parse(d / "dutygraph.ttl", format="turtle")
+    _W["shapes"] = Graph().parse(d / "shapes.ttl", format="turtle")
+    _W["register"] = Graph().parse(d / "legal-instruments.ttl", format="turtle")
+
+
+def _document(path: str) -> DocResult:
+    workspace, vocab = _W["workspace"], _W["vocab"]
+    doc = corpus_mod.load_document(Path(path), workspace)
+    ex = extract(doc, vocab)
+    shared = Shared()
+    writer = DocumentWriter(doc, vocab, shared)
+    g = writer.write(ex)
+    validate.check_offsets(g, {writer.iri: doc.text})
+    known = {j.key: j for j in doc.jurisdictions()}
+    context = jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))
+    data = g + context + _W["register"]
+    started = time.perf_counter()
+    findings = validate.shacl(data, _W["shapes"], _W["onto"])
+    shacl_s = time.perf_counter() - started
+    name = graph_iri(doc.id)
+    units = [(iri, ref, sorted(shared.names[iri])) for iri, ref in shared.refs.items()]
+    with_duty = {o for o in g.objects(None, CV.hasParticipant)}
+    members = [(s, o) for s, o in g.subject_objects(DG.memberUnitOf)]
+    represented = {a for m, a in g.subject_objects(DG.onBehalfOf)
+                   if any((p, RDF.type, FOAF.Person) in g for p in g.objects(m, ORG.member))}
+    return DocResult(doc.id, trig.block(name, g), len(g), findings, units, list(shared.jurisdictions.values()),
+                     with_duty, members, represented, set(g.objects(None, DG.refersTo)),
+                     duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
+                     memberships=len(ex.memberships), seconds_shacl=shacl_s)
+
+
+# ---------------------------------------------------------------- progress
+class Progress:
+    """A progress line with a rate and an estimate, on long builds only."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.start, self.last = total, 0, time.perf_counter(), 0.0
+        self.on = total >= 200 and os.environ.get("DUTYGRAPH_PROGRESS", "1") != "0"
+        self.tty = sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.on:
+            return
+        now = time.perf_counter()
+        if now - self.last < (0.5 if self.tty else 15) and self.done < self.total:
+            return
+        self.last = now
+        rate = self.done / max(now - self.start, 1e-6)
+        eta = (self.total - self.done) / rate if rate else 0
+        bar = "#" * int(30 * self.done / self.total)
+        line = f"[{bar:<30}] {self.done}/{self.total} documents  {rate:.1f}/s  eta {int(eta // 60)}:{int(eta % 60):02d}"
+        sys.stderr.write(("\r" + line) if self.tty else line + "\n")
+        if self.tty and self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+# ---------------------------------------------------------------- the build
+def _results(workspace: Path, onto_dir: Path, paths: list[Path], workers: int):
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        _init(str(workspace), str(onto_dir))
+        for p in paths:
+            yield _document(str(p))
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(workers, initializer=_init, initargs=(str(workspace), str(onto_dir))) as pool:
+        yield from pool.imap(_document, [str(p) for p in paths], chunksize=4)
+
+
+def compile_to(workspace: Path, out: Path, workers: int | None = None) -> Summary:
+    """Write the whole TriG to ``out``; return the summary. Nothing else on disk changes."""
     started = time.perf_counter()
     workspace = Path(workspace).resolve()
     onto_dir = vocab_mod.ontology_dir(workspace)
-    vocab = vocab_mod.load(onto_dir)
-    docs = corpus_mod.load_corpus(workspace)
+    vocab_mod.load(onto_dir)   # a broken vocabulary fails here, before any work
+    paths = corpus_mod.document_paths(workspace)
+    if not paths:
+        raise DutygraphError(f"corpus/ in {workspace} holds no documents")
+    workers = workers or min(2, os.cpu_count() or 1)
+    summary = Summary(documents=len(paths))
     shared = Shared()
-    graphs: dict[URIRef, Graph] = {}
-    summary = Summary(documents=len(docs))
-    texts = {}
     known: dict[str, jur.Jurisdiction] = {}
-    for doc in docs:
-        ex = extract(doc, vocab)
-        writer = DocumentWriter(doc, vocab, shared)
-        graphs[graph_iri(doc.id)] = writer.write(ex)
-        texts[writer.iri] = doc.text
-        known.update({j.key: j for j in doc.jurisdictions()})
-        summary.duties += sum(1 for s in ex.statements if not s.is_task)
-        summary.tasks += sum(1 for s in ex.statements if s.is_task)
-        summary.memberships += len(ex.memberships)
-    graphs[graph_iri("agencies")] = shared_graph(shared)
-    graphs[graph_iri("jurisdictions")] = jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))
-    onto, vocabs = ontology_graphs(onto_dir)
-    graphs[graph_iri("ontology")] = onto
-    graphs[graph_iri("vocabularies")] = vocabs
-    data = Graph()
-    for name, g in graphs.items():
-        if name != graph_iri("ontology"):
-            data += g
-    for g in graphs.values():
-        validate.check_offsets(g, texts)
-    shapes = Graph().parse(onto_dir / "shapes.ttl", format="turtle")
-    findings = validate.shacl(data, shapes, onto)
-    graphs[graph_iri("validation")] = findings
+    findings = Graph()
+    with_duty, represented, members, laws = set(), set(), [], set()
+    progress = Progress(len(paths))
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(trig.header())
+        for r in _results(workspace, onto_dir, paths, workers):
+            f.write(r.block)
+            summary.triples += r.triples
+            summary.duties += r.duties
+            summary.tasks += r.tasks
+            summary.memberships += r.memberships
+            summary.validation_seconds += r.seconds_shacl
+            findings += r.findings
+            for iri, ref, names in r.units:
+                shared.names.setdefault(iri, set()).update(names)
+                shared.refs.setdefault(iri, ref)
+            for j in r.jurisdictions:
+                known.setdefault(j.key, j)
+            with_duty |= r.with_duty
+            represented |= r.represented
+            members += r.members
+            laws |= r.laws
+            progress.step()
+        shared.jurisdictions = dict(known)
+        tail = {graph_iri("agencies"): shared_graph(shared),
+                graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
+        onto, vocabs = ontology_graphs(onto_dir)
+        tail[graph_iri("ontology")] = onto
+        tail[graph_iri("vocabularies")] = vocabs
+        t = time.perf_counter()
+        findings += _shared_findings(onto_dir, tail, members, with_duty, represented)
+        summary.validation_seconds += time.perf_counter() - t
+        tail[graph_iri("validation")] = findings
+        for name in sorted(tail, key=str):
+            f.write(trig.block(name, tail[name]))
+            summary.triples += len(tail[name])
     summary.findings = validate.severity_counts(findings)
-    summary.jurisdictions = len({s for s in graphs[graph_iri("jurisdictions")].subjects() if "/jurisdiction/" in str(s)})
-    from rdflib.namespace import RDF
-    from .namespaces import CV, ELI, ORG
-    summary.agencies = len(set(data.subjects(RDF.type, CV.PublicOrganisation)) | set(data.subjects(RDF.type, ORG.Organization)) - set(data.subjects(RDF.type, DG.Committee)))
-    summary.laws = len({o for o in data.objects(None, DG.refersTo)})
-    summary.triples = sum(len(g) for g in graphs.values())
+    summary.jurisdictions = len({s for s in tail[graph_iri("jurisdictions")].subjects(RDF.type, DG.Jurisdiction)})
+    summary.agencies = sum(1 for ref in shared.refs.values() if not ref.collective)
+    summary.laws = len(laws)
     summary.seconds = time.perf_counter() - started
-    return graphs, summary
+    return summary
 
 
-def build(workspace: Path, check: bool = False) -> Summary:
+def _shared_findings(onto_dir: Path, tail: dict, members, with_duty, represented) -> Graph:
+    """The cross-document shapes, over the shared graphs and the links the documents reported."""
+    shapes = Graph().parse(onto_dir / "shapes.ttl", format="turtle").parse(onto_dir / "shapes-shared.ttl", format="turtle")
+    onto = Graph().parse(onto_dir / "dutygraph.ttl", format="turtle")
+    data = Graph()
+    for name in (graph_iri("agencies"), graph_iri("jurisdictions"), graph_iri("vocabularies")):
+        data += tail[name]
+    for agency, body in members:
+        data.add((agency, DG.memberUnitOf, body))
+    # stand-ins for links that live in other documents' graphs (only the validator sees them)
+    for agency in with_duty:
+        data.add((URIRef(f"{agency}#duty"), CV.hasParticipant, agency))
+    for agency in represented:
+        m, p = URIRef(f"{agency}#representative"), URIRef(f"{agency}#person")
+        data.add((m, DG.onBehalfOf, agency))
+        data.add((m, ORG.member, p))
+        data.add((p, RDF.type, FOAF.Person))
+    return validate.shacl(data, shapes, onto)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_store(graph_dir: Path) -> None:
+    """Bulk-load the TriG into an on-disk Oxigraph store, beside the old one, then swap them."""
+    import pyoxigraph as ox
+
+    trig_path = graph_dir / GRAPH_FILE
+    final = graph_dir / STORE_DIR
+    tmp = graph_dir / f".{STORE_DIR}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = ox.Store(str(tmp))
+    store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+    store.optimize()
+    store.flush()
+    del store
+    (tmp / "SOURCE").write_text(_stamp(trig_path, _digest(trig_path)))
+    old = graph_dir / f".{STORE_DIR}.old.{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stamp(trig_path: Path, digest: str) -> str:
+    st = trig_path.stat()
+    return f"{digest} {st.st_size} {st.st_mtime_ns}"
+
+
+def store_is_current(graph_dir: Path) -> bool:
+    """The store was loaded from the TriG as it is now (same digest, size and time, as build left it)."""
+    src = graph_dir / STORE_DIR / "SOURCE"
+    stamp = graph_dir / f"{GRAPH_FILE}.sha256"
+    trig_path = graph_dir / GRAPH_FILE
+    if not (src.exists() and stamp.exists() and trig_path.exists()):
+        return False
+    recorded = stamp.read_text().split()
+    st = trig_path.stat()
+    return (src.read_text().strip() == stamp.read_text().strip() and len(recorded) == 3
+            and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
+
+
+def build(workspace: Path, check: bool = False, workers: int | None = None, store: bool = True) -> Summary:
     workspace = Path(workspace).resolve()
     graph_dir = workspace / "graph"
     target = graph_dir / GRAPH_FILE
-    if check:
-        graphs, summary = compile_dataset(workspace)
-        fresh = trig.serialize(graphs).encode("utf-8")
-        summary.changed = not target.exists() or target.read_bytes() != fresh
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    tmp = graph_dir / f".{GRAPH_FILE}.{os.getpid()}.tmp"
+    try:
+        if check:
+            summary = compile_to(workspace, tmp, workers)
+            summary.changed = not target.exists() or _digest(tmp) != _digest(target)
+            return summary
+        with lock(graph_dir):
+            summary = compile_to(workspace, tmp, workers)
+            digest = _digest(tmp)
+            summary.changed = not target.exists() or digest != _digest(target)
+            if summary.changed:
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+                os.replace(tmp, target)
+            write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
+            if store and not store_is_current(graph_dir):
+                load_store(graph_dir)
         return summary
-    with lock(graph_dir):
-        graphs, summary = compile_dataset(workspace)
-        fresh = trig.serialize(graphs).encode("utf-8")
-        summary.changed = not target.exists() or target.read_bytes() != fresh
-        if summary.changed:
-            write_atomic(target, fresh)
-    return summary
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -137,6 +137,12 @@ def parser() -> Parser:
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--host", default="127.0.0.1")
 
+    p = sub.add_parser("synth", help="write a synthetic corpus of N jurisdictions, for scale tests")
+    p.add_argument("--jurisdictions", type=int, required=True, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workspace", default=".")
+
     p = sub.add_parser("docs", help="the HTML documentation of the ontology and vocabularies")
     _common(p, listing=False, remote=False)
     p.add_argument("--out", help="where to write it (default: docs/ontology.html)")
@@ -217,6 +223,19 @@ def run(args: argparse.Namespace) -> int:
         stats = load(ws.path, args.endpoint, args.timeout, args.update_endpoint, args.store_endpoint)
         print(f"loaded {stats['graphs']} named graphs ({stats['triples']} triples) into {args.endpoint}"
               + (f"; dropped {stats['dropped']} graphs of documents no longer in the corpus" if stats["dropped"] else ""))
+        return 0
+    elif args.command == "synth":
+        import shutil
+
+        from .synth import synth
+
+        if args.jurisdictions < 1:
+            raise DutygraphError("--jurisdictions must be at least 1")
+        stats = synth(ws.vocab, args.jurisdictions, Path(args.out), args.seed)
+        for name in ("ontology", "queries"):
+            if not (Path(args.out) / name).exists():
+                shutil.copytree(ws.path / name if (ws.path / name).is_dir() else Path(__file__).resolve().parents[2] / name, Path(args.out) / name)
+        print(f"wrote {stats['documents']} documents for {stats['jurisdictions']} jurisdictions in {args.out}")
         return 0
     elif args.command == "docs":
         from .docs import write_docs

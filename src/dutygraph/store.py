@@ -36,14 +36,24 @@ class Store(Protocol):
 
 
 class LocalStore:
-    """The built graph in an in-memory Oxigraph store, queried with the union of all named graphs."""
+    """The built graph, queried with the union of all named graphs: the on-disk Oxigraph store that
+    build writes (graph/store/) when it is current, else the TriG loaded into memory."""
 
     def __init__(self, trig_path: Path):
         import pyoxigraph as ox
 
+        from .build import STORE_DIR, store_is_current
+
         self._ox = ox
         if not trig_path.exists():
             raise DutygraphError(f"no graph at {trig_path}: run 'dutygraph build' first")
+        graph_dir = trig_path.parent
+        if store_is_current(graph_dir):
+            try:
+                self.store = ox.Store.read_only(str(graph_dir / STORE_DIR))
+                return
+            except OSError as exc:
+                raise DutygraphError(f"the store in {graph_dir / STORE_DIR} is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
         self.store = ox.Store()
         try:
             self.store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)

@@ -3,6 +3,8 @@ nodes, prefixes fixed), so ``build --check`` can compare a fresh build with what
 """
 from __future__ import annotations
 
+import hashlib
+
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import NamespaceManager
@@ -31,18 +33,24 @@ def _term(t, nm: NamespaceManager, scope: str = "") -> str:
     return t.n3()
 
 
+_NM: list = []
+
+
+def header() -> str:
+    return "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+def block(name: URIRef, g: Graph) -> str:
+    """One named graph, its triples sorted; blank nodes get canonical labels scoped to the graph."""
+    if not _NM:
+        _NM.append(_manager())
+    nm = _NM[0]
+    if any(isinstance(t, BNode) for triple in g for t in triple):
+        g = to_canonical_graph(g)   # blank nodes (SHACL paths, lists) get stable labels
+    scope = "g" + hashlib.sha1(str(name).encode()).hexdigest()[:8] + "_"
+    lines = sorted(f"    {_term(s, nm, scope)} {_term(p, nm, scope)} {_term(o, nm, scope)} ." for s, p, o in g)
+    return "\n" + f"{_term(name, nm)} {{\n" + "\n".join(lines) + ("\n" if lines else "") + "}\n"
+
+
 def serialize(graphs: dict[URIRef, Graph]) -> str:
-    nm = _manager()
-    out = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
-    for k, name in enumerate(sorted(graphs, key=str)):
-        g = graphs[name]
-        if any(isinstance(t, BNode) for triple in g for t in triple):
-            g = to_canonical_graph(g)   # blank nodes (SHACL paths, lists) get stable labels
-        scope = f"g{k}"
-        lines = sorted(f"    {_term(s, nm, scope)} {_term(p, nm, scope)} {_term(o, nm, scope)} ."
-                       for s, p, o in g)
-        out.append("")
-        out.append(f"{_term(name, nm)} {{")
-        out.extend(lines)
-        out.append("}")
-    return "\n".join(out) + "\n"
+    return header() + "".join(block(name, graphs[name]) for name in sorted(graphs, key=str))
