@@ -162,20 +162,26 @@ def _document(path: str) -> DocResult:
     writer = DocumentWriter(doc, vocab, shared)
     g = writer.write(ex)
     validate.check_offsets(g, {writer.iri: doc.text})
-    known = {j.key: j for j in doc.jurisdictions()}
-    context = jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))
-    data = g + context + _W["register"]
-    started = time.perf_counter()
-    findings = validate.shacl(data, _W["shapes"], _W["onto"])
-    shacl_s = time.perf_counter() - started
     name = graph_iri(doc.id)
+    block, size = trig.block(name, g), len(g)
     units = [(iri, ref, sorted(shared.names[iri])) for iri, ref in shared.refs.items()]
     with_duty = {o for o in g.objects(None, CV.hasParticipant)}
     members = [(s, o) for s, o in g.subject_objects(DG.memberUnitOf)]
     represented = {a for m, a in g.subject_objects(DG.onBehalfOf)
                    if any((p, RDF.type, FOAF.Person) in g for p in g.objects(m, ORG.member))}
-    return DocResult(doc.id, trig.block(name, g), len(g), findings, units, list(shared.jurisdictions.values()),
-                     with_duty, members, represented, set(g.objects(None, DG.refersTo)),
+    laws = set(g.objects(None, DG.refersTo))
+    # validate the document with the context its shapes look at (its places, the register); the
+    # graph is already written, so the context goes into it rather than into a copy
+    known = {j.key: j for j in doc.jurisdictions()}
+    for t in jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known)):
+        g.add(t)
+    for t in _W["register"]:
+        g.add(t)
+    started = time.perf_counter()
+    findings = validate.shacl(g, _W["shapes"], _W["onto"])
+    shacl_s = time.perf_counter() - started
+    return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
+                     with_duty, members, represented, laws,
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
 
@@ -343,11 +349,20 @@ def store_is_current(graph_dir: Path) -> bool:
             and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
 
 
+def _sweep(graph_dir: Path) -> None:
+    """Remove what a killed build left behind: temporary files and stores of dead processes."""
+    for p in graph_dir.glob(".*.tmp"):
+        pid = p.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+
+
 def build(workspace: Path, check: bool = False, workers: int | None = None, store: bool = True) -> Summary:
     workspace = Path(workspace).resolve()
     graph_dir = workspace / "graph"
     target = graph_dir / GRAPH_FILE
     graph_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(graph_dir)
     tmp = graph_dir / f".{GRAPH_FILE}.{os.getpid()}.tmp"
     try:
         if check:

@@ -124,6 +124,7 @@ def parser() -> Parser:
     _common(p, listing=False)
     p.add_argument("--format", dest="export_format", required=True, choices=("turtle", "trig", "jsonld", "ntriples", "rdfxml", "csv", "graphml"))
     p.add_argument("--out", help="file to write (a directory for csv); standard output when not given")
+    p.add_argument("--no-persons", action="store_true", help="leave people's names out (for publishing the graph)")
 
     p = sub.add_parser("load", help="put the graph into a SPARQL store, one named graph per document")
     _common(p, listing=False, remote=False)
@@ -152,6 +153,7 @@ def parser() -> Parser:
     p.add_argument("--out", help="where to write the page (default: viz/dutygraph.html)")
     p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
     p.add_argument("--theme", action="append", default=[], metavar="CODE")
+    p.add_argument("--no-persons", action="store_true", help="accepted for symmetry with export: the page shows no people")
     p.add_argument("--coverage", action="store_true",
                    help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
     return top
@@ -211,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "export":
         from .export import export
 
-        result = export(ws, args.export_format, args.out)
+        result = export(ws, args.export_format, args.out, persons=not args.no_persons)
         if isinstance(result, bytes):
             sys.stdout.buffer.write(result)
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from .errors import DutygraphError
 from .namespaces import DG, graph_iri
-from .store import RemoteStore, check_url, describe
+from .store import RemoteStore, check_url, credentials, describe
 
 MANIFEST = str(graph_iri("manifest"))
 CHUNK = 20_000
@@ -44,9 +45,9 @@ def _request(url: str, method: str, body: bytes | None, content_type: str | None
     req = urllib.request.Request(url, data=body, method=method)
     if content_type:
         req.add_header("Content-Type", content_type)
-    user = os.environ.get("DUTYGRAPH_SPARQL_USER")
+    user, password = credentials()
     if user:
-        token = base64.b64encode(f"{user}:{os.environ.get('DUTYGRAPH_SPARQL_PASSWORD', '')}".encode()).decode()
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
         req.add_header("Authorization", f"Basic {token}")
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.status
@@ -130,9 +131,20 @@ def serve(workspace: Path, host: str = "127.0.0.1", port: int = 7878) -> int:
     print(f"SPARQL endpoint  http://{host}:{port}/query\nquery page       http://{host}:{port}/\n"
           f"(the default graph is the union of all named graphs; Ctrl-C stops the server)", flush=True)
     proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"{host}:{port}", "--union-default-graph"])
+
+    def stop(*_args):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)   # a terminated 'serve' stops its server too
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -37,10 +37,31 @@ def context(ws) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["@context"] if path.exists() else {}
 
 
-def rdf_bytes(ws, fmt: str) -> bytes:
-    if fmt == "trig":
+def without_persons(ds):
+    """The dataset with people left out: no foaf:Person, no name, no membership pointing to one."""
+    from rdflib.namespace import FOAF, RDF
+
+    from .namespaces import ORG
+
+    people = {s for s in ds.subjects(RDF.type, FOAF.Person)}
+    for g in list(ds.graphs()):
+        for p in people & set(g.subjects()):
+            g.remove((p, None, None))
+        for s in [s for s, _p, o in g.triples((None, ORG.member, None)) if o in people]:
+            g.remove((s, ORG.member, None))
+    return ds
+
+
+def rdf_bytes(ws, fmt: str, persons: bool = True) -> bytes:
+    if fmt == "trig" and persons:
         return ws.graph_file.read_bytes() if ws.graph_file.exists() else _dataset(ws).serialize(format="trig").encode()
     ds = _dataset(ws)
+    if not persons:
+        ds = without_persons(ds)
+        if fmt == "trig":
+            from .trig import serialize
+
+            return serialize({g.identifier: g for g in ds.graphs() if len(g)}).encode("utf-8")
     if fmt == "jsonld":
         return ds.serialize(format="json-ld", context=context(ws), auto_compact=True).encode("utf-8")
     from rdflib import Graph
@@ -52,9 +73,12 @@ def rdf_bytes(ws, fmt: str) -> bytes:
     return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
-def csv_tables(ws) -> dict[str, str]:
+def csv_tables(ws, persons: bool = True) -> dict[str, str]:
+    members = ws.members()
+    if not persons:
+        members = [{**m, "person": None} for m in members]
     return {"duties.csv": to_csv(ws.duties(), bom=True), "tasks.csv": to_csv(ws.tasks(), bom=True),
-            "members.csv": to_csv(ws.members(), bom=True),
+            "members.csv": to_csv(members, bom=True),
             "laws.csv": to_csv([{**{k: v for k, v in law.items() if k != "mentions"}, **m} for law in ws.laws() for m in law["mentions"]], bom=True)}
 
 
@@ -75,12 +99,12 @@ def graphml_bytes(ws) -> bytes:
     return buf.getvalue()
 
 
-def export(ws, fmt: str, out: str | None) -> str | bytes:
+def export(ws, fmt: str, out: str | None, persons: bool = True) -> str | bytes:
     """Write the export to ``out`` (a file; a directory for csv) or return it for standard output."""
     if fmt not in FORMATS:
         raise DutygraphError(f"unknown export format '{fmt}' (use one of {', '.join(FORMATS)})")
     if fmt == "csv":
-        tables = csv_tables(ws)
+        tables = csv_tables(ws, persons)
         if not out:
             return tables["duties.csv"]
         target = Path(out)
@@ -88,7 +112,7 @@ def export(ws, fmt: str, out: str | None) -> str | bytes:
         for name, text in tables.items():
             write_atomic(target / name, text.encode("utf-8"))
         return f"wrote {', '.join(sorted(tables))} in {target}"
-    data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt)
+    data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt, persons)
     if not out:
         return data
     Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,10 @@ def decode(raw: bytes, where: str) -> tuple[str, str]:
         raise DutygraphError(f"{where}: the file is empty")
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
-            return raw.decode(enc), enc
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise DutygraphError(f"{where}: starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()} (byte {exc.start})") from None
     try:
         text = raw.decode("utf-8")
         if sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f") > max(8, len(text) // 100):

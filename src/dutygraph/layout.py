@@ -72,16 +72,21 @@ def lines(source: str, start: int, end: int) -> list[Line]:
 
 def paragraphs(lines_: list[Line], new_item: Callable[[View], bool] = starts_item) -> list[View]:
     """Join lines into paragraphs; ``new_item`` says which lines must start one."""
-    out: list[View] = []
+    groups: list[list[View]] = []
     prev: Line | None = None
     wrapped = any(line.full for line in lines_)
     for line in lines_:
         if prev is not None and _joins(prev, line, new_item, wrapped):
-            out[-1] = out[-1] + line.view
+            groups[-1].append(line.view)
         else:
-            out.append(line.view)
+            groups.append([line.view])
         prev = line
-    return out
+    return [g[0] if len(g) == 1 else join(g) for g in groups]
+
+
+def join(views: list[View]) -> View:
+    """Views one after another, built once (joining pairwise would copy quadratically)."""
+    return View("".join(v.text for v in views), tuple(i for v in views for i in v.index), views[0].source)
 
 
 def _joins(prev: Line, nxt: Line, new_item, wrapped: bool) -> bool:

@@ -49,7 +49,7 @@ class DocumentWriter:
 
     def __init__(self, doc: Document, vocab: Vocabulary, shared: Shared):
         self.doc, self.vocab, self.shared = doc, vocab, shared
-        self.g = Graph()
+        self.g = Graph(bind_namespaces="none")
         self.iri = ID[f"doc/{slug(doc.id)}"]
         self._agency_first: dict[URIRef, tuple[int, int]] = {}
 
@@ -197,10 +197,12 @@ class DocumentWriter:
             g.add((b, DG.instrument, law_iri(key)))
             if key in stated:
                 scope, mention = stated[key]
+                g.add((b, RDF.type, DG.StatedBasis))
                 g.add((b, DG.basisKind, Literal("stated")))
                 g.add((b, DG.basisScope, Literal(scope)))
                 g.add((b, PROV.wasDerivedFrom, mention))
             else:
+                g.add((b, RDF.type, DG.InferredBasis))
                 g.add((b, DG.basisKind, Literal("inferred")))
                 g.add((b, DG.inferredBy, DG.ThemeGovernedByLaw))
             for t in inferred.get(key, ()):   # a stated basis may also be one the themes call for
@@ -296,7 +298,7 @@ class DocumentWriter:
 
 def shared_graph(shared: Shared) -> Graph:
     """Agencies and collectives: type, jurisdiction and the name to show, once for all documents."""
-    g = Graph()
+    g = Graph(bind_namespaces="none")
     for iri, ref in shared.refs.items():
         g.add((iri, DCTERMS.spatial, ref.jurisdiction.iri))
         g.add((iri, SKOS.prefLabel, zh(preferred_name(shared.names[iri]))))
@@ -313,7 +315,7 @@ def shared_graph(shared: Shared) -> Graph:
 
 
 def jurisdiction_graph(shared: Shared, resolve_chain) -> Graph:
-    g = Graph()
+    g = Graph(bind_namespaces="none")
     scheme = ID["jurisdiction"]
     for j in sorted(shared.jurisdictions.values(), key=lambda j: j.key):
         for x in resolve_chain(j):

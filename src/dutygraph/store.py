@@ -98,7 +98,7 @@ class RemoteStore:
         w.setMethod(POST)
         w.setReturnFormat(JSON)
         w.setTimeout(max(1, int(self.timeout)))
-        user, password = os.environ.get("DUTYGRAPH_SPARQL_USER"), os.environ.get("DUTYGRAPH_SPARQL_PASSWORD")
+        user, password = credentials()
         if user:
             w.setCredentials(user, password or "")
         return w
@@ -128,6 +128,26 @@ class RemoteStore:
         return rows
 
 
+def credentials() -> tuple[str | None, str | None]:
+    """(user, password) from DUTYGRAPH_SPARQL_USER/PASSWORD, else from the file named by
+    DUTYGRAPH_CREDENTIALS (default ~/.config/dutygraph/credentials: lines user=… and password=…),
+    which must be readable by its owner alone."""
+    user = os.environ.get("DUTYGRAPH_SPARQL_USER")
+    if user:
+        return user, os.environ.get("DUTYGRAPH_SPARQL_PASSWORD", "")
+    path = Path(os.environ.get("DUTYGRAPH_CREDENTIALS", Path.home() / ".config" / "dutygraph" / "credentials"))
+    if not path.exists():
+        return None, None
+    if path.stat().st_mode & 0o077:
+        raise DutygraphError(f"{path} can be read by others: chmod 600 it (credentials must be private)")
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            values[k.strip()] = v.strip()
+    return values.get("user"), values.get("password", "")
+
+
 def check_url(url: str) -> str:
     """An endpoint URL, refused if it is not http(s) or carries credentials (they belong in the environment)."""
     from urllib.parse import urlsplit
@@ -143,7 +163,11 @@ def check_url(url: str) -> str:
 def describe(exc: Exception) -> str:
     """One line about a network or endpoint error, never with credentials in it."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    for secret in (os.environ.get("DUTYGRAPH_SPARQL_PASSWORD"),):
+    try:
+        _user, stored = credentials()
+    except DutygraphError:
+        stored = None
+    for secret in (os.environ.get("DUTYGRAPH_SPARQL_PASSWORD"), stored):
         if secret:
             text = text.replace(secret, "***")
     if "timed out" in text.lower() or type(exc).__name__ in ("timeout", "TimeoutError"):

@@ -19,9 +19,21 @@ def _manager() -> NamespaceManager:
     return nm
 
 
+_CACHE: dict = {}
+
+
 def _term(t, nm: NamespaceManager, scope: str = "") -> str:
     if isinstance(t, BNode):
         return f"_:{scope}{t}"
+    hit = _CACHE.get(t)
+    if hit is None:
+        hit = _CACHE[t] = _render(t, nm)
+        if len(_CACHE) > 500_000:
+            _CACHE.clear()
+    return hit
+
+
+def _render(t, nm: NamespaceManager) -> str:
     if isinstance(t, URIRef):
         try:
             prefix, ns, local = nm.compute_qname_strict(str(t), generate=False)

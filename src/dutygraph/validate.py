@@ -19,7 +19,7 @@ def shacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
     _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
                                                 inference="none", abort_on_first=False,
                                                 allow_warnings=True, allow_infos=True)
-    out = Graph()
+    out = Graph(bind_namespaces="none")
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)

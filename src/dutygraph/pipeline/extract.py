@@ -1,6 +1,7 @@
 """Run the genre parsers over a document's content regions and gather what they read."""
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 
@@ -54,8 +55,16 @@ def _named_first(memberships):
 
 
 def _attach_laws(out: Extraction) -> None:
+    mentions = sorted(out.laws, key=lambda m: m.span)
+    starts = [m.span[0] for m in mentions]
     for st in out.statements:
-        st.laws = [m for m in out.laws if st.span[0] <= m.span[0] and m.span[1] <= st.span[1]]
+        k = bisect.bisect_left(starts, st.span[0])
+        found = []
+        while k < len(mentions) and mentions[k].span[0] < st.span[1]:
+            if mentions[k].span[1] <= st.span[1]:
+                found.append(mentions[k])
+            k += 1
+        st.laws = found
     # a law the document cites as its ground (根据……) before any duty is a basis of all its duties
     first = min((st.span[0] for st in out.statements), default=None)
     out.document_bases = [m for m in out.document_bases if m.key and first is not None and m.span[1] <= first
@@ -67,24 +76,25 @@ def _key(st: Statement) -> str:
 
 
 def merge_repeats(statements: list[Statement]) -> list[Statement]:
-    """A passage printed twice (or nearly so) gives one statement with both spans."""
+    """A passage printed twice (or nearly so) gives one statement with both spans. Candidates are
+    those with the same place, holders and genre and the same opening words, so the work stays
+    linear in the number of statements."""
     kept: list[Statement] = []
-    by_len: dict[str, list[Statement]] = {}
+    buckets: dict[tuple, list[Statement]] = {}
     for st in statements:
         key = _key(st)
         holders = tuple(sorted(u.name for u, _ in st.holders))
+        bucket = buckets.setdefault((st.jurisdiction.key, holders, st.genre, key[:6]), [])
         twin = None
-        for other in by_len.get(st.jurisdiction.key, []):
+        for other in bucket[-50:]:
             okey = _key(other)
-            if tuple(sorted(u.name for u, _ in other.holders)) != holders or st.genre != other.genre:
-                continue
             if okey == key or (len(key) >= 20 and abs(len(okey) - len(key)) <= 0.15 * len(key)
                                and difflib.SequenceMatcher(None, okey, key, autojunk=False).ratio() >= 0.9):
                 twin = other
                 break
         if twin is None:
             kept.append(st)
-            by_len.setdefault(st.jurisdiction.key, []).append(st)
+            bucket.append(st)
         else:
             twin.repeats.append(st.span)
     return kept

@@ -32,7 +32,11 @@ def roster_line(ctx: Context, view: View):
     if m:
         label = m.group("label").replace(" ", "")
         v = v[m.end():]
-    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", v.text)]
+    tokens = []
+    for t in re.finditer(r"\S+", v.text):
+        tokens.append((t.start(), t.end()))
+        if len(tokens) > 5:      # a name is at most four characters: no need to look further
+            break
     for k in range(1, len(tokens)):
         name = "".join(v.text[a:b] for a, b in tokens[:k])
         title = v[tokens[k][0]:]

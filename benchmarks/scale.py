@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Scale benchmark: synthetic corpora of N jurisdictions (dutygraph synth), built and queried the
+dutygraph way (parallel streaming build, per-document SHACL, embedded Oxigraph store) and, side by
+side where it finishes, the plain way (an rdflib in-memory graph, pyshacl on the whole graph,
+rdflib's SPARQL engine). Also times `load` into an Oxigraph server.
+
+usage: python benchmarks/scale.py --sizes 100 1000 [--plain-up-to 1000] [--out benchmarks/results]
+Writes one JSON file per size and prints a table. Timed on a 2-core, 24 GiB machine.
+"""
+import argparse
+import json
+import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+QUERIES = {   # the library's questions, with the parameters a researcher would give
+    "duties (one theme, one place)": ("duties", {"theme": ["anti-trafficking"], "place": "@place"}),
+    "duties (one theme)": ("duties", {"theme": ["anti-trafficking"]}),
+    "units-sharing-theme": ("units-sharing-theme", {}),
+    "agency-type-duties (one place)": ("agency-type-duties", {"unit_type": ["civil-affairs"]}),
+    "tasks (one place)": ("tasks", {"place": "@place"}),
+    "members (one place)": ("members", {"place": "@place"}),
+    "laws": ("laws", {}),
+    "theme-counts": ("theme-counts", {}),
+    "unit-names": ("unit-names", {}),
+    "target-groups-by-unit (one place)": ("target-groups-by-unit", {"place": "@place"}),
+    "validation (violations)": ("validation", {"only": ["Violation"]}),
+}
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in open(f"/proc/{p}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        todo += children.get(p, [])
+    return total
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "DUTYGRAPH_PROGRESS": "0"})
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.5)
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return time.perf_counter() - start, peak, out
+
+
+def timed(fn, *a, **k):
+    t = time.perf_counter()
+    r = fn(*a, **k)
+    return time.perf_counter() - t, r
+
+
+def query_suite(ws, place: str) -> dict[str, float]:
+    out = {}
+    for label, (name, params) in QUERIES.items():
+        params = {k: (place if v == "@place" else v) for k, v in params.items()}
+        out[label] = timed(ws.run, name, **params)[0]
+    return out
+
+
+def _plain_child(workdir, place_iri, labels, q):
+    from rdflib import Dataset, Literal, URIRef
+
+    from dutygraph import queries as qlib
+
+    t = time.perf_counter()
+    ds = Dataset(default_union=True)
+    ds.parse(workdir / "graph" / "dutygraph.trig", format="trig")
+    q.put(("parse_s", time.perf_counter() - t))
+    lib = qlib.library(ROOT / "queries")
+    for label in labels:
+        name, params = QUERIES[label]
+        bound = {}
+        for k, v in params.items():
+            if v == "@place":
+                bound[k] = [URIRef(place_iri)]
+            elif k == "theme":
+                bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/theme/{x}") for x in v]
+            elif k == "unit_type":
+                bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/agency-type/{x}") for x in v]
+            else:
+                bound[k] = [Literal(x) for x in v]
+        q.put(("start", label))
+        t = time.perf_counter()
+        list(ds.query(lib[name].bind(bound)))
+        q.put((f"query:{label}", time.perf_counter() - t))
+
+
+def _pyshacl_child(workdir, q):
+    import pyshacl
+    from rdflib import Dataset, Graph
+
+    ds = Dataset()
+    ds.parse(workdir / "graph" / "dutygraph.trig", format="trig")
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl").parse(ROOT / "ontology" / "shapes-shared.ttl")
+    onto = Graph().parse(ROOT / "ontology" / "dutygraph.ttl")
+    data = Graph()
+    for quad in ds.quads():
+        data.add(quad[:3])
+    t = time.perf_counter()
+    pyshacl.validate(data, shacl_graph=shapes, ont_graph=onto, inference="none", allow_warnings=True, allow_infos=True)
+    q.put(("pyshacl_s", time.perf_counter() - t))
+
+
+def plain(workdir: Path, place_iri: str, query_timeout: float, shacl_timeout: float) -> dict:
+    """The plain way: rdflib Dataset and its SPARQL engine (a query that runs past the timeout is
+    stopped, the graph parsed again for the next), and pyshacl on the whole graph."""
+    res: dict = {}
+    todo = list(QUERIES)
+    while todo:
+        q = mp.Queue()
+        p = mp.Process(target=_plain_child, args=(workdir, place_iri, todo, q))
+        p.start()
+        current, started = None, None
+        while p.is_alive() or not q.empty():
+            try:
+                key, value = q.get(timeout=1)
+            except Exception:
+                if current and time.perf_counter() - started > query_timeout:
+                    p.kill()
+                    res[f"query:{current}"] = f">{query_timeout:.0f}"
+                    todo.remove(current)
+                    break
+                continue
+            if key == "start":
+                current, started = value, time.perf_counter()
+            else:
+                res[key] = value
+                if key.startswith("query:"):
+                    todo.remove(key[6:])
+                    current = None
+        p.join()
+        if not p.is_alive() and current is None and todo and f"query:{todo[0]}" not in res:
+            break
+    q = mp.Queue()
+    p = mp.Process(target=_pyshacl_child, args=(workdir, q))
+    p.start()
+    p.join(shacl_timeout)
+    if p.is_alive():
+        p.kill()
+        res["pyshacl_s"] = f">{shacl_timeout:.0f}"
+    elif not q.empty():
+        res.update(dict([q.get()]))
+    return res
+
+
+def load_time(workdir: Path) -> float:
+    from dutygraph.endpoint import load, oxigraph_binary
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = workdir / "bench-server"
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        return timed(load, workdir, url, 600.0)[0]
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--plain-up-to", type=int, default=1000)
+    ap.add_argument("--plain-timeout", type=float, default=1800, help="seconds for pyshacl on the whole graph")
+    ap.add_argument("--query-timeout", type=float, default=120, help="seconds for one query on rdflib")
+    ap.add_argument("--plain-queries-up-to", type=int, default=100, help="run rdflib's engine on the queries up to this size")
+    ap.add_argument("--work", default="/tmp/dutygraph-bench")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    a = ap.parse_args()
+    from dutygraph import Workspace
+
+    Path(a.out).mkdir(parents=True, exist_ok=True)
+    for n in a.sizes:
+        work = Path(a.work) / f"n{n}"
+        if not (work / "corpus").exists():
+            subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(work),
+                            "--seed", "1", "--workspace", str(ROOT)], check=True)
+        import shutil
+
+        for name in ("ontology", "queries"):   # always the project's current ones
+            shutil.rmtree(work / name, ignore_errors=True)
+            shutil.copytree(ROOT / name, work / name)
+        shutil.rmtree(work / "graph", ignore_errors=True)
+        build_s, peak, out = run_measured([sys.executable, "-m", "dutygraph", "build", "--workspace", str(work)])
+        summary = dict(line.split(None, 1) for line in out.splitlines() if line and not line.startswith("graph/"))
+        ws = Workspace(work)
+        place = sorted(r["name"] for r in ws.run("jurisdictions") if r["level"] in ("prefecture", "county"))[0]
+        place_iri = ws.jurisdiction_iri(place)
+        query_suite(ws, place)                      # warm the store's caches once
+        queries = query_suite(ws, place)
+        result = {"jurisdictions": n, "documents": int(summary["documents"]), "triples": int(summary["triples"]),
+                  "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),
+                  "validation_worker_s": None, "queries_s": {k: round(v, 3) for k, v in queries.items()},
+                  "load_server_s": round(load_time(work), 1)}
+        try:
+            from dutygraph.build import compile_to  # noqa: F401  (validation time comes from the summary line)
+        except ImportError:
+            pass
+        if n <= a.plain_up_to:
+            if n > a.plain_queries_up_to:   # rdflib's engine: only parsing and pyshacl at this size
+                QUERIES_RUN = dict(QUERIES)
+                QUERIES.clear()
+            result["plain"] = {k: round(v, 3) if isinstance(v, float) else v
+                               for k, v in plain(work, place_iri, a.query_timeout, a.plain_timeout).items()}
+        if n <= a.plain_up_to and n > a.plain_queries_up_to:
+            QUERIES.update(QUERIES_RUN)
+        Path(a.out, f"scale-{n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
+
+
+if __name__ == "__main__":
+    main()
