@@ -357,6 +357,17 @@ def _sweep(graph_dir: Path) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
+def _store_opens(graph_dir: Path) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store.read_only(str(graph_dir / STORE_DIR))
+        bool(store.query("ASK { ?s ?p ?o }"))
+        return True
+    except Exception:  # damaged: it will be loaded again
+        return False
+
+
 def build(workspace: Path, check: bool = False, workers: int | None = None, store: bool = True) -> Summary:
     workspace = Path(workspace).resolve()
     graph_dir = workspace / "graph"
@@ -378,7 +389,7 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                     os.fsync(f.fileno())
                 os.replace(tmp, target)
             write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
-            if store and not store_is_current(graph_dir):
+            if store and not (store_is_current(graph_dir) and _store_opens(graph_dir)):
                 load_store(graph_dir)
         return summary
     finally:

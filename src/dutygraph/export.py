@@ -38,17 +38,34 @@ def context(ws) -> dict:
 
 
 def without_persons(ds):
-    """The dataset with people left out: no foaf:Person, no name, no membership pointing to one."""
+    """The dataset with people left out: no foaf:Person, no membership pointing to one, and no span
+    whose words hold a person's name (the roster lines)."""
+    import re
+
     from rdflib.namespace import FOAF, RDF
 
-    from .namespaces import ORG
+    from .namespaces import DG, OA, ORG
 
-    people = {s for s in ds.subjects(RDF.type, FOAF.Person)}
-    for g in list(ds.graphs()):
+    graphs = list(ds.graphs())
+    people = {p for g in graphs for p in g.subjects(RDF.type, FOAF.Person)}
+    names = {re.sub(r"\s", "", str(n)) for g in graphs for p in people for n in g.objects(p, FOAF.name)}
+    spans = set()
+    for g in graphs:
+        for sel, exact in g.subject_objects(OA.exact):
+            if any(n and n in re.sub(r"\s", "", str(exact)) for n in names):
+                spans |= set(g.subjects(OA.hasSelector, sel))
+    for g in graphs:
         for p in people & set(g.subjects()):
             g.remove((p, None, None))
         for s in [s for s, _p, o in g.triples((None, ORG.member, None)) if o in people]:
             g.remove((s, ORG.member, None))
+        for span in spans:
+            for sel in list(g.objects(span, OA.hasSelector)):
+                g.remove((sel, None, None))
+            g.remove((span, None, None))
+            g.remove((None, None, span))
+        for f in [f for f, o in g.subject_objects(DG.focus) if o in people]:
+            g.remove((f, None, None))
     return ds
 
 

@@ -52,7 +52,7 @@ class LocalStore:
             try:
                 self.store = ox.Store.read_only(str(graph_dir / STORE_DIR))
                 return
-            except OSError as exc:
+            except Exception as exc:  # RocksDB reports corruption as OSError or RuntimeError
                 raise DutygraphError(f"the store in {graph_dir / STORE_DIR} is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
         self.store = ox.Store()
         try:
@@ -66,6 +66,8 @@ class LocalStore:
             solutions = self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise DutygraphError(f"the query is not valid SPARQL: {str(exc).splitlines()[0][:200]}") from None
+        except (OSError, RuntimeError) as exc:
+            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise DutygraphError("only SELECT queries can be listed")
         names = [v.value for v in solutions.variables]
