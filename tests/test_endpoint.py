@@ -138,3 +138,20 @@ def test_credentials_never_show(seed_ws, monkeypatch, capsys):
     main(["duties", "--workspace", str(seed_ws.path), "--endpoint", f"http://alice:s3cret-pw@127.0.0.1:{free_port()}/query"])
     err = capsys.readouterr().err
     assert "s3cret-pw" not in err
+
+
+@pytest.mark.parametrize("value", ['"', "{", "}", "#", "\n", "} ; DROP ALL ; {", '" } ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> "c" } #'])
+def test_every_parameter_against_the_server(seed_ws, remote, server, value, capsys):
+    before = len(remote.duties())
+    w = ["--workspace", str(seed_ws.path), "--endpoint", server]
+    for args in (["duties", "--theme", value], ["duties", "--jurisdiction", value], ["duties", "--agency-type", value],
+                 ["duties", "--target-group", value], ["tasks", "--jurisdiction", value], ["members", "--jurisdiction", value],
+                 ["laws", "--jurisdiction", value], ["compare", "东莞", value],
+                 ["query", "validation", "--param", f"only={value}", "--format", "json"],
+                 ["query", "legal-bases", "--param", f"how={value}", "--format", "json"]):
+        code = main(args + w)
+        out = capsys.readouterr()
+        assert code in (0, 1) and "Traceback" not in out.err, args
+        if code == 0 and "--format" in args:
+            assert json.loads(out.out or "[]") == [], args
+    assert len(Workspace(seed_ws.path, endpoint=server).duties()) == before
