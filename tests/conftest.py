@@ -63,3 +63,17 @@ def tiny_ws(tmp_path) -> Path:
               genres: [duty-list]
               """)
     return ws
+
+
+def one_duty_ws(tmp_path: Path, duty: str) -> Workspace:
+    """A built workspace of one Chengdu duty list whose 市公安局 holds ``duty`` (for hostile text)."""
+    ws_dir = copy_workspace(tmp_path / "ws", corpus=False)
+    write_doc(ws_dir, "h1", f"成员单位职责\n市公安局：{duty}\n",
+              """\
+              title: 测试
+              jurisdiction: {name: 成都市, code: "510100", level: prefecture}
+              genres: [duty-list]
+              """)
+    ws = Workspace(ws_dir)
+    ws.build()
+    return ws

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dutygraph import Workspace
 from dutygraph.viz import graph_data, write_page
 
-from conftest import copy_workspace, write_doc
+from conftest import one_duty_ws
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -84,17 +83,8 @@ def test_seed_page_draws_filters_and_quotes(browser, seed_ws, tmp_path):
 
 
 def test_hostile_document_text_shows_as_text(browser, tmp_path):
-    ws_dir = copy_workspace(tmp_path / "ws", corpus=False)
     hostile = '打击拐卖妇女儿童<script>alert("x")</script>"引号"<b>粗</b>犯罪。'
-    write_doc(ws_dir, "h1", f"成员单位职责\n市公安局：{hostile}\n",
-              """\
-              title: 测试
-              jurisdiction: {name: 成都市, code: "510100", level: prefecture}
-              genres: [duty-list]
-              """)
-    ws = Workspace(ws_dir)
-    ws.build()
-    out, _ = write_page(ws, tmp_path / "h.html")
+    out, _ = write_page(one_duty_ws(tmp_path, hostile), tmp_path / "h.html")
     page, log = open_page(browser, out)
     page.evaluate("dutygraph.detail('https://w3id.org/dutygraph/id/agency/510100/public-security')")
     text = page.locator("#dg-detail blockquote").first.text_content()

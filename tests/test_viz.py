@@ -1,9 +1,7 @@
 """The page: self-contained, offline, and document text shown as text, never as markup."""
 import re
 
-from dutygraph import Workspace
-
-from conftest import copy_workspace, write_doc
+from conftest import one_duty_ws
 
 
 def test_seed_page_is_self_contained(seed_ws, tmp_path):
@@ -18,17 +16,9 @@ def test_seed_page_is_self_contained(seed_ws, tmp_path):
 
 
 def test_hostile_text_is_escaped(tmp_path):
-    ws_dir = copy_workspace(tmp_path / "ws", corpus=False)
-    write_doc(ws_dir, "x1", '成员单位职责\n市公安局：打击拐卖妇女儿童</script><script>alert("x")</script>犯罪。\n',
-              """\
-              title: 测试
-              jurisdiction: {name: 成都市, code: "510100", level: prefecture}
-              genres: [duty-list]
-              """)
-    ws = Workspace(ws_dir)
-    ws.build()
     from dutygraph.viz import write_page
 
+    ws = one_duty_ws(tmp_path, '打击拐卖妇女儿童</script><script>alert("x")</script>犯罪。')
     html, _ = write_page(ws, tmp_path / "p.html")
     text = html.read_text(encoding="utf-8")
     assert "<script>alert" not in text and "</script><script>" not in text.split('id="dg-data">', 1)[1].split("</script>", 1)[0]

@@ -155,6 +155,26 @@ class Context:
     def unit_refs(self, view: View) -> list[UnitRef]:
         return [self.units.ref(view, h, self.resolve) for h in self.units.find(view.text)]
 
+    def unit_list(self, view: View, separators: re.Pattern, collectives: bool = True) -> list[UnitRef]:
+        """Units in an enumeration (市财政局、市农林委和各区县妇儿工委): each piece a known unit (or
+        group), else an unknown name that looks like a unit; other pieces are skipped."""
+        refs = []
+        pos = 0
+        for sep in list(separators.finditer(view.text)) + [None]:
+            end = sep.start() if sep else len(view.text)
+            piece = view[pos:end].strip().without(" ")
+            pos = sep.end() if sep else end
+            if not piece.text:
+                continue
+            hit = self.units.at_start(piece.text)
+            if hit is not None and hit.end >= len(piece.text) - 1 and (collectives or not hit.collective):
+                refs.append(self.units.ref(piece, hit, self.resolve))
+            else:
+                unknown = self.units.unknown(piece, self.resolve)
+                if unknown:
+                    refs.append(unknown)
+        return refs
+
 
 @functools.lru_cache(maxsize=8)
 def _tagger(vocab: Vocabulary, scheme: str) -> Tagger:

@@ -63,25 +63,8 @@ def _posts(ctx: Context, title: View):
 
 def enumerated_units(ctx: Context, para: View) -> list:
     """Member units listed in prose: 成员单位为：A、B……和Z。"""
-    refs = []
-    for m in ENUMERATION.finditer(para.text):
-        start = m.start("list")
-        pos = 0
-        text = m.group("list")
-        for sep in list(LIST_SEP.finditer(text)) + [None]:
-            end = sep.start() if sep else len(text)
-            piece = para[start + pos:start + end].without(" ")
-            pos = sep.end() if sep else end
-            if not piece.text:
-                continue
-            hit = ctx.units.at_start(piece.text)
-            if hit is not None and not hit.collective and hit.end >= len(piece.text) - 1:
-                refs.append(ctx.units.ref(piece, hit, ctx.resolve))
-            else:
-                unk = ctx.units.unknown(piece, ctx.resolve)
-                if unk:
-                    refs.append(unk)
-    return refs
+    return [ref for m in ENUMERATION.finditer(para.text)
+            for ref in ctx.unit_list(para[m.start("list"):m.end("list")], LIST_SEP, collectives=False)]
 
 
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:

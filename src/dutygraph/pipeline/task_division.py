@@ -20,23 +20,7 @@ SEPARATORS = re.compile(r"[、,和及]+")
 
 def _units(ctx: Context, view: View) -> list[UnitRef]:
     """Units in a list such as 市财政局、市农林委、各区县妇儿工委; unknown names kept as unknown units."""
-    refs = []
-    pos = 0
-    for m in list(SEPARATORS.finditer(view.text)) + [None]:
-        end = m.start() if m else len(view.text)
-        piece = view[pos:end].strip()
-        pos = m.end() if m else end
-        if not piece.text:
-            continue
-        compact = piece.without(" ")
-        hit = ctx.units.at_start(compact.text)
-        if hit is not None and hit.end >= len(compact.text) - 1:
-            refs.append(ctx.units.ref(compact, hit, ctx.resolve))
-        else:
-            unk = ctx.units.unknown(compact, ctx.resolve)
-            if unk:
-                refs.append(unk)
-    return refs
+    return ctx.unit_list(view, SEPARATORS)
 
 
 HEADER_CELL = re.compile(r"^(?:序号|编号|(?:重点|主要|工作|目标)?任务(?:内容)?|(?:主要)?(?:牵头|责任|配合|协办|参与)单位|完成时限|时间节点|备注)$")
