@@ -94,8 +94,20 @@ class DocumentWriter:
         bodies = {}
         for m in ex.memberships:
             self._membership(m, bodies)
+        represented = {(m.body, unit_iri(m.unit)) for m in ex.memberships if m.person and m.unit}
         for body, ref in ex.member_units:
-            self.g.add((self.unit(ref), DG.memberUnitOf, self._body(body, ref.jurisdiction, bodies)))
+            b = self._body(body, ref.jurisdiction, bodies)
+            agency = self.unit(ref)
+            self.g.add((agency, DG.memberUnitOf, b))
+            if (body, agency) not in represented:   # a member unit named without a person
+                m = ID[f"membership/{slug(self.doc.id)}/{ref.span[0]}-{ref.span[1]}/unit"]
+                self.g.add((m, RDF.type, ORG.Membership))
+                self.g.add((m, ORG.organization, b))
+                self.g.add((m, ORG.member, agency))
+                self.g.add((m, ORG.role, concept("group-role", "member")))
+                self.g.add((m, DG.onBehalfOf, agency))
+                self.g.add((m, RDFS.label, zh(ref.name)))
+                self.g.add((m, DG.span, self.span(ref.span)))
         for office in ex.offices:
             b = self._body(office.body, office.jurisdiction, bodies)
             o = URIRef(f"{b}/office")
