@@ -4,13 +4,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from dutygraph.cli import main
 
-from conftest import write_doc
 
 
 def cli(*args, cwd=None, env=None):

@@ -19,7 +19,6 @@ from dutygraph.errors import DutygraphError
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fuzz.targets import decoder, metadata, parsers  # noqa: E402
 
-from conftest import copy_workspace  # noqa: E402
 
 PIECES = ["市公安局", "：", ":", "（牵头单位：", "；", "责任单位", "）", "《", "》", "〈", "〉", "(", ")", "组 长：", "王 珊",
           "同志们", "\n", "\n\n", "4", "一、", "（一）", "1.", "各成员单位要", "第二十条", "到2020年", "6万人", "98%以上",

@@ -59,6 +59,7 @@ class Summary:
                 f"tasks          {self.tasks}", f"laws           {self.laws}",
                 f"memberships    {self.memberships}", f"triples        {self.triples}",
                 f"SHACL          {f.get('Violation', 0)} violations, {f.get('Warning', 0)} warnings, {f.get('Info', 0)} infos",
+                f"validation     {self.validation_seconds:.1f} s (summed over workers)",
                 f"time           {self.seconds:.1f} s"]
 
 

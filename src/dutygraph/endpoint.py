@@ -11,7 +11,6 @@ DUTYGRAPH_SPARQL_PASSWORD) and never appear in output.
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 import signal
 import subprocess
