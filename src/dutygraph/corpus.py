@@ -45,7 +45,6 @@ class Document:
     notes: str | None = None
     regions: list[Region] = field(default_factory=list)
     skips: list[tuple[int, int]] = field(default_factory=list)
-    extra_jurisdictions: list[Jurisdiction] = field(default_factory=list)
 
     def content_regions(self) -> list[Region]:
         """The regions to parse, with the skipped ranges cut out."""
@@ -153,10 +152,3 @@ def document_paths(workspace: Path) -> list[Path]:
         raise DutygraphError(f"no corpus/ directory in {workspace} (run from a workspace or give --workspace)")
     return sorted(corpus.glob("*.txt"))
 
-
-def load_corpus(workspace: Path) -> list[Document]:
-    workspace = Path(workspace).resolve()
-    docs = [load_document(p, workspace) for p in document_paths(workspace)]
-    if not docs:
-        raise DutygraphError(f"corpus/ in {workspace} holds no documents")
-    return docs

@@ -18,16 +18,12 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCT = DCTERMS
 
 PREFIXES = {
     "dg": DG, "id": ID, "vocab": VOCAB, "org": ORG, "cv": CV, "eli": ELI, "oa": OA,
     "schema": SCHEMA, "skos": SKOS, "dct": DCTERMS, "prov": PROV, "foaf": FOAF, "rdf": RDF,
     "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH,
 }
-
-SCHEMES = ("agency-type", "theme", "target-group", "collective", "role", "group-role", "level",
-           "genre", "instrument-kind", "legal-instrument")
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 

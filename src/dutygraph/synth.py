@@ -136,9 +136,6 @@ class Synth:
         return "\n".join(lines) + "\n"
 
 
-GENRE_WRITERS = ("duty_list", "task_division", "roster", "mechanism", "speech")
-
-
 def places(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
     """n prefectures and counties of the national table: (code, name, level)."""
     table = division_table()

@@ -18,8 +18,6 @@ for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-wid
     _FOLD[_c] = chr(_c - 0xFEE0)
 FOLD_TABLE = str.maketrans(_FOLD)
 
-SENTENCE_END = "。!?！？"
-CLAUSE_END = SENTENCE_END + ";；"
 
 
 _T2S: dict[int, str] = {}   # traditional → simplified, character by character, filled as met
@@ -101,11 +99,6 @@ class View:
         keep = [k for k, c in enumerate(self.text) if c not in chars]
         return View("".join(self.text[k] for k in keep), tuple(self.index[k] for k in keep), self.source)
 
-    def find_all(self, needle: str):
-        at = self.text.find(needle)
-        while at >= 0:
-            yield at
-            at = self.text.find(needle, at + 1)
 
 
 def split_keep(view: View, seps: str) -> list[View]:

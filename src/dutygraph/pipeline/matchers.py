@@ -101,9 +101,6 @@ class Tagger:
     def codes(self, text: str) -> set[str]:
         return {self._top[m.group(0)] for m in self._re.finditer(text)}
 
-    def matches(self, text: str) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), self._top[m.group(0)]) for m in self._re.finditer(text)]
-
 
 @functools.lru_cache(maxsize=256)
 def _unit_matcher(vocab: Vocabulary, jurisdiction: Jurisdiction, places: tuple[str, ...]) -> UnitMatcher:
@@ -151,9 +148,6 @@ class Context:
                 if j.level == "province":
                     return j
         return self.jurisdiction
-
-    def unit_refs(self, view: View) -> list[UnitRef]:
-        return [self.units.ref(view, h, self.resolve) for h in self.units.find(view.text)]
 
     def unit_list(self, view: View, separators: re.Pattern, collectives: bool = True) -> list[UnitRef]:
         """Units in an enumeration (市财政局、市农林委和各区县妇儿工委): each piece a known unit (or

@@ -58,8 +58,10 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
                 found = subjects(ctx, piece)
                 if found:
                     holders = found
-                elif _hits(ctx, piece)[1][:1] and _hits(ctx, piece)[1][0].start == 0 or ENUMERATOR.match(piece.text):
-                    holders = []   # another unit, or a new point, without a duty of its own
+                else:
+                    hits = _hits(ctx, piece)[1]
+                    if (hits and hits[0].start == 0) or ENUMERATOR.match(piece.text):
+                        holders = []   # another unit, or a new point, without a duty of its own
                 if holders and not piece.text.rstrip().endswith(":"):
                     role = role_of(ctx, piece.text[:12])
                     out.statements.append(make(ctx, piece, "speech", [(u, role) for u in holders], para))
