@@ -57,11 +57,13 @@ def test_seed_page_draws_filters_and_quotes(browser, seed_ws, tmp_path):
     # a click on the unit lists its duties with the source words (once the layout has settled)
     page.wait_for_function("document.body.getAttribute('data-stable') === '1'", timeout=20000)
     unit = "https://w3id.org/dutygraph/id/agency/441900/public-security"
+    # centred and enlarged first, so the click lands on this node and not on a neighbour
+    page.evaluate(f"network.focus({json.dumps(unit)}, {{scale: 2.5, animation: false}})")
     box = page.evaluate(f"""(() => {{ const p = network.getPositions([{json.dumps(unit)}])[{json.dumps(unit)}];
         const d = network.canvasToDOM(p); const r = document.getElementById('mynetwork').getBoundingClientRect();
         return [r.left + d.x, r.top + d.y]; }})()""")
     page.mouse.click(box[0], box[1])
-    page.wait_for_timeout(300)
+    page.wait_for_function("document.getElementById('dg-detail').getAttribute('data-node') !== null", timeout=5000)
     assert page.get_attribute("#dg-detail", "data-node") == unit
     quotes = page.locator("#dg-detail blockquote").all_text_contents()
     assert "牵头协调开展反对拐卖妇女儿童犯罪工作；" in quotes

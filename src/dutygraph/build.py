@@ -150,8 +150,8 @@ def _init(workspace: str, onto_dir: str) -> None:
     d = Path(onto_dir)
     _W["workspace"] = Path(workspace)
     _W["vocab"] = vocab_mod.load(d)
-    _W["onto"] = Graph().parse(d / "dutygraph.ttl", format="turtle")
-    _W["shapes"] = Graph().parse(d / "shapes.ttl", format="turtle")
+    _W["shapes"] = validate.Shapes(Graph().parse(d / "shapes.ttl", format="turtle"),
+                                   Graph().parse(d / "dutygraph.ttl", format="turtle"))
     _W["register"] = Graph().parse(d / "legal-instruments.ttl", format="turtle")
 
 
@@ -179,7 +179,7 @@ def _document(path: str) -> DocResult:
     for t in _W["register"]:
         g.add(t)
     started = time.perf_counter()
-    findings = validate.shacl(g, _W["shapes"], _W["onto"])
+    findings = _W["shapes"].validate(g)
     shacl_s = time.perf_counter() - started
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
                      with_duty, members, represented, laws,

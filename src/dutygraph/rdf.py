@@ -49,7 +49,8 @@ class DocumentWriter:
 
     def __init__(self, doc: Document, vocab: Vocabulary, shared: Shared):
         self.doc, self.vocab, self.shared = doc, vocab, shared
-        self.g = Graph(bind_namespaces="none")
+        # one graph, no contexts: rdflib's simple store adds and finds about twice as fast
+        self.g = Graph(store="SimpleMemory", bind_namespaces="none")
         self.iri = ID[f"doc/{slug(doc.id)}"]
         self._agency_first: dict[URIRef, tuple[int, int]] = {}
 

@@ -1,7 +1,8 @@
 """A synthetic corpus for scale tests: N jurisdictions of the national table, each with documents in
 the five genres and their layout variants (colon or gap layouts, PDF wrapping with page numbers,
-full-width or ASCII task parentheses, roster labels on the first line only), built from the
-vocabularies so that the extractor can read them. Reproducible for a seed."""
+full-width or ASCII task parentheses, roster labels on the first line only, citations of the
+laws in the register), built from the vocabularies so that the extractor can read them.
+Reproducible for a seed."""
 from __future__ import annotations
 
 import random
@@ -51,6 +52,8 @@ class Synth:
         self.keywords = _keywords(vocab)
         self.types = sorted(self.units)
         self.themes = sorted(self.keywords)
+        # citations as documents write them: a title or a short name from the register
+        self.laws = sorted({a for i in vocab.instruments.values() for a in i.aliases})
 
     def duty(self) -> str:
         rng = self.rng
@@ -58,7 +61,10 @@ class Synth:
         kw = rng.choice(self.keywords[theme])
         other = rng.choice(self.keywords[rng.choice(self.themes)])
         who = rng.choice(("妇女儿童", "妇女", "儿童", "农村妇女", "留守儿童", "女职工", "困境儿童", "残疾妇女儿童"))
-        return f"{rng.choice(VERBS)}{who}{kw}工作，{rng.choice(VERBS)}{other}"
+        text = f"{rng.choice(VERBS)}{who}{kw}工作，{rng.choice(VERBS)}{other}"
+        if rng.random() < 0.25:   # about a quarter of real duties cite the law they carry out
+            text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
+        return text
 
     def members(self, prefix: str, n: int) -> list[tuple[str, str]]:
         types = self.rng.sample(self.types, min(n, len(self.types)))

@@ -1,0 +1,105 @@
+"""The national-scale machinery: synthetic corpora, the parallel build, the SHACL engine."""
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal
+from rdflib.namespace import RDF
+
+from dutygraph import Workspace, build, corpus as corpus_mod, validate
+from dutygraph.namespaces import DG, SH
+from dutygraph.vocab import ontology_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def synth(out: Path, n: int = 12, seed: int = 3) -> Path:
+    r = subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(out),
+                        "--seed", str(seed)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Workspace:
+    ws = Workspace(synth(tmp_path_factory.mktemp("synth") / "ws"))
+    ws.build()
+    return ws
+
+
+def test_synth_is_reproducible_and_covers_the_genres(tmp_path):
+    a, b = synth(tmp_path / "a"), synth(tmp_path / "b")
+    files = sorted(p.name for p in (a / "corpus").iterdir())
+    assert files == sorted(p.name for p in (b / "corpus").iterdir())
+    assert all((a / "corpus" / f).read_bytes() == (b / "corpus" / f).read_bytes() for f in files)
+    genres = "".join(p.read_text(encoding="utf-8") for p in (a / "corpus").glob("*.yaml"))
+    for g in ("duty-list", "task-division", "roster", "mechanism", "speech"):
+        assert f"- {g}" in genres
+    other = synth(tmp_path / "c", seed=4)
+    assert sorted(p.name for p in (other / "corpus").iterdir()) != files or any(
+        (other / "corpus" / f).read_bytes() != (a / "corpus" / f).read_bytes() for f in files)
+
+
+def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):
+    summary = national.build()
+    assert summary.documents >= 24 and summary.tasks and summary.memberships
+    laws = national.run("laws")
+    assert len({r["law_iri"] for r in laws}) > 3
+    assert all(r["registered"] in (True, "true") for r in laws)   # citations are drawn from the register
+    for r in laws[:50]:
+        text = (national.path / r["source"]).read_text(encoding="utf-8")
+        assert text[int(r["start"]):int(r["end"])] == r["text"]
+    assert national.run("tasks") and national.run("members")
+
+
+def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path):
+    one, two = tmp_path / "one.trig", tmp_path / "two.trig"
+    assert len(corpus_mod.document_paths(national.path)) >= build.PARALLEL_FROM
+    build.compile_to(national.path, one, workers=1)
+    build.compile_to(national.path, two, workers=2)
+    assert one.read_bytes() == two.read_bytes() == (national.path / "graph" / "dutygraph.trig").read_bytes()
+
+
+def _results(report: Graph) -> set:
+    return {(report.value(r, SH.focusNode), report.value(r, SH.resultPath), report.value(r, SH.sourceShape),
+             report.value(r, SH.resultSeverity)) for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):
+    """pyshacl-turbo (the build's engine) and pySHACL agree on the seeds' document graphs, whole and
+    damaged (triples dropped, wrong values added), so the speed costs no finding."""
+    d = ontology_dir(seed_ws.path)
+    shapes = Graph().parse(d / "shapes.ttl")
+    onto = Graph().parse(d / "dutygraph.ttl")
+    turbo, plain = validate.Shapes(shapes, onto, "turbo"), validate.Shapes(shapes, onto, "pyshacl")
+    ds = Dataset()
+    ds.parse(seed_ws.graph_file, format="trig")
+    docs = [ds.graph(c.identifier) for c in ds.graphs() if "/graph/0" in str(c.identifier)]
+    assert len(docs) == 5
+    rng = random.Random(7)
+    checked = 0
+    for g in docs:
+        for damage in (0.0, 0.05, 0.2):
+            copy = Graph()
+            for t in g:
+                if rng.random() >= damage:
+                    copy.add(t)
+            for s, p, _o in rng.sample(sorted(copy), 5) if damage else []:
+                copy.add((s, p, Literal("x")))
+            a, b = Graph(), Graph()
+            a += copy
+            b += copy
+            found_turbo = turbo.validate(a)
+            found_plain = plain.validate(b)
+            assert set(found_turbo) == set(found_plain)
+            checked += len(set(found_turbo.subjects(RDF.type, DG.ValidationFinding)))
+    assert checked > 100   # the damage was seen
+
+
+def test_an_unknown_engine_is_a_user_error():
+    with pytest.raises(validate.DutygraphError):
+        validate.Shapes(Graph(), Graph(), "fast")
