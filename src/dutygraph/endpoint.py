@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import DutygraphError
@@ -27,6 +28,7 @@ from .store import RemoteStore, check_url, credentials, describe
 
 MANIFEST = str(graph_iri("manifest"))
 CHUNK = 20_000
+PARALLEL_PUTS = 4
 
 
 def urls(endpoint: str, update: str | None = None, store: str | None = None) -> tuple[str, str, str]:
@@ -94,8 +96,10 @@ def load(workspace: Path, endpoint: str, timeout: float = 60.0, update: str | No
     try:
         before = {r["g"] for r in RemoteStore(q, timeout).select(
             f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{DG.loadedGraph}> ?g }} }}")}
-        for name in sorted(graphs):
-            _put(name, graphs[name], q, u, s, timeout)
+        # several graphs at once: a store writes them in parallel, and the wait for each reply overlaps
+        with ThreadPoolExecutor(max_workers=PARALLEL_PUTS) as pool:
+            for done in [pool.submit(_put, name, graphs[name], q, u, s, timeout) for name in sorted(graphs)]:
+                done.result()
         for gone in sorted(before - set(graphs)):
             _update(u, f"DROP SILENT GRAPH <{gone}>", timeout)
         manifest = "".join(f"<{MANIFEST}> <{DG.loadedGraph}> <{g}> .\n" for g in sorted(graphs)).encode("utf-8")
