@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -20,6 +22,14 @@ def copy_workspace(dest: Path, corpus: bool = True) -> Path:
     if not corpus:
         (dest / "corpus").mkdir()
     return dest
+
+
+def synth_corpus(out: Path, n: int = 12, seed: int = 3) -> Path:
+    """A synthetic workspace of ``n`` jurisdictions written by ``dutygraph synth``."""
+    r = subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(out),
+                        "--seed", str(seed)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from dutygraph.cli import main
 from dutygraph.errors import DutygraphError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import synth_corpus  # noqa: E402
 from fuzz.targets import decoder, metadata, parsers  # noqa: E402
 
 
@@ -72,9 +73,7 @@ def test_a_million_characters(seed_text):
 
 
 def test_a_killed_build_leaves_the_last_good_graph(tmp_path):
-    ws = tmp_path / "ws"
-    assert subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", "12", "--out", str(ws),
-                           "--seed", "3"], capture_output=True).returncode == 0
+    ws = synth_corpus(tmp_path / "ws")
     assert subprocess.run([sys.executable, "-m", "dutygraph", "build", "--workspace", str(ws)], capture_output=True).returncode == 0
     good = (ws / "graph" / "dutygraph.trig").read_bytes()
     victim = next(p for p in sorted((ws / "corpus").glob("*.txt")) if "duty-list" in p.with_suffix(".yaml").read_text(encoding="utf-8"))

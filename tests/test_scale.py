@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,17 +9,10 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF
 
 from dutygraph import Workspace, build, corpus as corpus_mod, validate
-from dutygraph.namespaces import DG, SH
+from dutygraph.namespaces import DG
 from dutygraph.vocab import ontology_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def synth(out: Path, n: int = 12, seed: int = 3) -> Path:
-    r = subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(out),
-                        "--seed", str(seed)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return out
+from conftest import synth_corpus as synth
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +53,6 @@ def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_p
     build.compile_to(national.path, one, workers=1)
     build.compile_to(national.path, two, workers=2)
     assert one.read_bytes() == two.read_bytes() == (national.path / "graph" / "dutygraph.trig").read_bytes()
-
-
-def _results(report: Graph) -> set:
-    return {(report.value(r, SH.focusNode), report.value(r, SH.resultPath), report.value(r, SH.sourceShape),
-             report.value(r, SH.resultSeverity)) for r in report.subjects(RDF.type, SH.ValidationResult)}
 
 
 def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):

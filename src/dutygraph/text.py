@@ -18,8 +18,6 @@ for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-wid
     _FOLD[_c] = chr(_c - 0xFEE0)
 FOLD_TABLE = str.maketrans(_FOLD)
 
-
-
 _T2S: dict[int, str] = {}   # traditional → simplified, character by character, filled as met
 _CONVERTER = []
 
@@ -98,7 +96,6 @@ class View:
         """The view with the given characters removed (PDF spaces inside names, line breaks)."""
         keep = [k for k, c in enumerate(self.text) if c not in chars]
         return View("".join(self.text[k] for k in keep), tuple(self.index[k] for k in keep), self.source)
-
 
 
 def split_keep(view: View, seps: str) -> list[View]:
