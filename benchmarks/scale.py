@@ -21,19 +21,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-QUERIES = {   # the library's questions, with the parameters a researcher would give
+QUERIES = {   # every library query, with the parameters a researcher would give
     "duties (one theme, one place)": ("duties", {"theme": ["anti-trafficking"], "place": "@place"}),
     "duties (one theme)": ("duties", {"theme": ["anti-trafficking"]}),
+    "duties (one place)": ("duties", {"place": "@place"}),
+    "duties-without-basis (one place)": ("duties-without-basis", {"place": "@place"}),
     "units-sharing-theme": ("units-sharing-theme", {}),
-    "agency-type-duties (one place)": ("agency-type-duties", {"unit_type": ["civil-affairs"]}),
+    "agency-type-duties": ("agency-type-duties", {"unit_type": ["civil-affairs"]}),
     "tasks (one place)": ("tasks", {"place": "@place"}),
+    "task-targets (one place)": ("task-targets", {"place": "@place"}),
+    "lead-support-edges (one place)": ("lead-support-edges", {"place": "@place"}),
     "members (one place)": ("members", {"place": "@place"}),
+    "units (one place)": ("units", {"place": "@place"}),
+    "jurisdictions": ("jurisdictions", {}),
     "laws": ("laws", {}),
+    "laws (one place)": ("laws", {"place": "@place"}),
+    "law-use": ("law-use", {}),
+    "laws-by-unit": ("laws-by-unit", {}),
+    "laws-not-carried-out": ("laws-not-carried-out", {}),
+    "legal-bases (one place)": ("legal-bases", {"place": "@place"}),
+    "unresolved-laws": ("unresolved-laws", {}),
     "theme-counts": ("theme-counts", {}),
     "unit-names": ("unit-names", {}),
     "target-groups-by-unit (one place)": ("target-groups-by-unit", {"place": "@place"}),
+    "gap-facts": ("gap-facts", {}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
 }
+SUITE = set(QUERIES)
+
 
 
 def tree_rss(pid: int) -> int:
@@ -223,6 +238,25 @@ def load_time(workdir: Path) -> float:
         proc.wait()
 
 
+def first_place(work: Path) -> tuple[str, str]:
+    """The place the one-place queries ask about: the first prefecture by name (with its counties)."""
+    from dutygraph import Workspace
+
+    ws = Workspace(work)
+    place = sorted(r["name"] for r in ws.run("jurisdictions") if r["level"] == "prefecture")[0]
+    return place, ws.jurisdiction_iri(place)   # the store closes with ws: the children open it themselves
+
+
+def requery(work: Path, result_file: Path, timeout: float) -> None:
+    """Time the queries again on an existing build and put the figures in its result file."""
+    queries, rows = query_suite(work, first_place(work)[0], timeout)
+    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    for key, new in (("queries_s", queries), ("query_rows", rows)):   # labels no longer in the suite go
+        result[key] = {k: v for k, v in {**result.get(key, {}), **new}.items() if k in SUITE}
+    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(json.dumps({"queries_s": queries, "query_rows": rows}, ensure_ascii=False, indent=2), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
@@ -231,14 +265,24 @@ def main() -> None:
     ap.add_argument("--query-timeout", type=float, default=120, help="seconds for one query on rdflib")
     ap.add_argument("--store-query-timeout", type=float, default=180, help="seconds for one query (run twice) on the store")
     ap.add_argument("--plain-queries-up-to", type=int, default=100, help="run rdflib's engine on the queries up to this size")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="re-time the queries on the corpus and store already built in --work (no synth, build or load);"
+                         " the figures replace the queries in the size's result file")
+    ap.add_argument("--only", nargs="+", metavar="LABEL", help="time only these queries (labels as in QUERIES)")
     ap.add_argument("--work", default="/tmp/dutygraph-bench")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     a = ap.parse_args()
     from dutygraph import Workspace
 
     Path(a.out).mkdir(parents=True, exist_ok=True)
+    if a.only:
+        for label in set(QUERIES) - set(a.only):
+            del QUERIES[label]
     for n in a.sizes:
         work = Path(a.work) / f"n{n}"
+        if a.queries_only:
+            requery(work, Path(a.out, f"scale-{n}.json"), a.store_query_timeout)
+            continue
         if not (work / "corpus").exists():
             subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(work),
                             "--seed", "1", "--workspace", str(ROOT)], check=True)
@@ -250,10 +294,7 @@ def main() -> None:
         shutil.rmtree(work / "graph", ignore_errors=True)
         build_s, peak, out = run_measured([sys.executable, "-m", "dutygraph", "build", "--workspace", str(work)])
         summary = dict(line.split(None, 1) for line in out.splitlines() if line and not line.startswith("graph/"))
-        ws = Workspace(work)
-        place = sorted(r["name"] for r in ws.run("jurisdictions") if r["level"] in ("prefecture", "county"))[0]
-        place_iri = ws.jurisdiction_iri(place)
-        del ws                                      # the children open the store themselves
+        place, place_iri = first_place(work)
         queries, rows = query_suite(work, place, a.store_query_timeout)
         result = {"jurisdictions": n, "documents": int(summary["documents"]), "triples": int(summary["triples"]),
                   "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),

@@ -1,7 +1,9 @@
 """The national-scale machinery: synthetic corpora, the parallel build, the SHACL engine."""
 from __future__ import annotations
 
+import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,29 @@ def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):
         text = (national.path / r["source"]).read_text(encoding="utf-8")
         assert text[int(r["start"]):int(r["end"])] == r["text"]
     assert national.run("tasks") and national.run("members")
+
+
+def _rows(rows) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+
+def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
+    """The library queries start from what a parameter names (a theme's duties, a place's documents, a
+    severity's findings) and take the whole graph when it is not given: both ways give the same rows."""
+    every = national.run("duties")
+    theme = Counter(t for r in every for t in r["themes"]).most_common(1)[0][0]
+    assert _rows(national.run("duties", theme=[theme])) == _rows(r for r in every if theme in r["themes"])
+    place = Counter(r["jurisdiction"] for r in every).most_common(1)[0][0]
+    under = {j["name"] for j in national.run("jurisdictions") if j["parent_name"] == place} | {place}
+    here = national.run("duties", place=place)
+    assert here and _rows(here) == _rows(r for r in every if r["jurisdiction"] in under)
+    both = national.run("duties", theme=[theme], place=place)
+    assert _rows(both) == _rows(r for r in here if theme in r["themes"])
+    laws, local = national.run("laws"), national.run("laws", place=place)
+    assert local and set(_rows(local)) < set(_rows(laws))
+    findings = national.run("validation")
+    for severity in ("Violation", "Warning", "Info"):
+        assert _rows(national.run("validation", only=[severity])) == _rows(r for r in findings if r["severity"] == severity)
 
 
 def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path):
