@@ -50,7 +50,6 @@ QUERIES = {   # every library query, with the parameters a researcher would give
 SUITE = set(QUERIES)
 
 
-
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes (from /proc)."""
     children: dict[int, list[int]] = {}
