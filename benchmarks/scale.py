@@ -247,7 +247,12 @@ def first_place(work: Path) -> tuple[str, str]:
 
 
 def requery(work: Path, result_file: Path, timeout: float) -> None:
-    """Time the queries again on an existing build and put the figures in its result file."""
+    """Time the queries again on an existing build (with the project's current queries) and put the
+    figures in its result file."""
+    import shutil
+
+    shutil.rmtree(work / "queries", ignore_errors=True)
+    shutil.copytree(ROOT / "queries", work / "queries")
     queries, rows = query_suite(work, first_place(work)[0], timeout)
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
     for key, new in (("queries_s", queries), ("query_rows", rows)):   # labels no longer in the suite go

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -77,6 +78,54 @@ def test_load_twice_replaces_rather_than_duplicates(seed_ws, remote, server):
     before = len(remote.duties())
     load(seed_ws.path, server)
     assert len(Workspace(seed_ws.path, endpoint=server).duties()) == before
+
+
+def _graph_sizes(url: str) -> dict:
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    req = urllib.request.Request(url, data=q.encode(), headers={"Content-Type": "application/sparql-query",
+                                                                 "Accept": "application/sparql-results+json"})
+    rows = json.loads(urllib.request.urlopen(req, timeout=10).read())["results"]["bindings"]
+    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+def _update(url: str, text: str) -> None:
+    req = urllib.request.Request(url.replace("/query", "/update"), data=text.encode(),
+                                 headers={"Content-Type": "application/sparql-update"})
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+def test_bulk_and_graph_by_graph_loads_put_the_same_graphs(seed_ws, remote, server):
+    bulk = _graph_sizes(server)
+    stats = load(seed_ws.path, server, bulk=False)
+    assert stats["bulk"] is False
+    assert _graph_sizes(server) == bulk
+    assert sum(n for g, n in bulk.items() if not g.endswith("/manifest")) == stats["triples"]
+    assert load(seed_ws.path, server)["bulk"] is True    # an Oxigraph server is loaded in bulk by default
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_reload_replaces_each_graph_and_drops_what_left(seed_ws, remote, server, bulk):
+    doc_graph = sorted(g for g in _graph_sizes(server) if "/graph/0" in g)[0]
+    _update(server, f"INSERT DATA {{ GRAPH <{doc_graph}> {{ <urn:stray> <urn:p> 1 }} "
+                    f"GRAPH <https://w3id.org/dutygraph/id/graph/gone> {{ <urn:gone> <urn:p> 1 }} }}")
+    _update(server, "INSERT DATA { GRAPH <https://w3id.org/dutygraph/id/graph/manifest> { "
+                    "<https://w3id.org/dutygraph/id/graph/manifest> <https://w3id.org/dutygraph/ontology#loadedGraph> "
+                    "<https://w3id.org/dutygraph/id/graph/gone> } }")
+    stats = load(seed_ws.path, server, bulk=bulk)
+    sizes = _graph_sizes(server)
+    assert stats["dropped"] == 1 and "https://w3id.org/dutygraph/id/graph/gone" not in sizes
+    ask = urllib.request.urlopen(server + "?query=" + urllib.parse.quote("ASK { GRAPH ?g { <urn:stray> ?p ?o } }"), timeout=10)
+    assert json.loads(ask.read())["boolean"] is False
+
+
+def test_a_damaged_graph_file_changes_nothing_in_the_store(tmp_path, remote, server, seed_ws):
+    before = _graph_sizes(server)
+    (tmp_path / "graph").mkdir()
+    text = seed_ws.graph_file.read_text(encoding="utf-8")
+    (tmp_path / "graph" / "dutygraph.trig").write_text(text[: len(text) // 2], encoding="utf-8")   # cut mid-graph
+    with pytest.raises(Exception, match="damaged"):
+        load(tmp_path, server)
+    assert _graph_sizes(server) == before
 
 
 def test_cli_reads_from_the_endpoint(seed_ws, remote, server, capsys):

@@ -72,6 +72,24 @@ def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
         assert _rows(national.run("validation", only=[severity])) == _rows(r for r in findings if r["severity"] == severity)
 
 
+def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_rows(national):
+    """theme-counts and law-use have two ways to their rows (a place's duties looked up one by one; the
+    country's properties hash-joined): each gives what the other does, and what the rows say."""
+    places = {j["name"] for j in national.run("jurisdictions")}
+    place = Counter(r["jurisdiction"] for r in national.run("duties")).most_common(1)[0][0]
+    iri = national.jurisdiction_iri(place)
+    under = {j["jurisdiction_iri"] for j in national.run("jurisdictions") if iri in (j["parent"], j["jurisdiction_iri"])}
+    counts = national.run("theme-counts")
+    assert {r["jurisdiction"] for r in counts} <= places and len(counts) > 20
+    assert _rows(national.run("theme-counts", place=place)) == _rows(r for r in counts if r["jurisdiction_iri"] in under)
+    for where in ((), (place,)):
+        bases = national.run("legal-bases", place=list(where))
+        use = {r["law"]: r for r in national.run("law-use", place=list(where))}
+        for how in ("stated", "inferred"):
+            held = Counter(r["law"] for r in bases if r["how"] == how)
+            assert held and {law: u[f"duties_{how}"] for law, u in use.items() if u[f"duties_{how}"]} == dict(held)
+
+
 def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path):
     one, two = tmp_path / "one.trig", tmp_path / "two.trig"
     assert len(corpus_mod.document_paths(national.path)) >= build.PARALLEL_FROM

@@ -179,7 +179,8 @@ def _unattributed(ws, duties) -> list[dict]:
 
 
 def _membership_gaps(ws, duties) -> list[dict]:
-    facts = ws.run("gap-facts")
+    facts = sorted(ws.run("gap-facts"), key=lambda f: tuple((v is not None, v) for v in (
+        f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
     holders_by_place: dict[str, set] = defaultdict(set)
     for r in duties:
         if r["agency_iri"] and "/agency/" in r["agency_iri"]:

@@ -167,7 +167,7 @@ class Workspace:
 
     def laws(self, jurisdiction=()) -> list[dict]:
         rows = self.run("laws", place=list(jurisdiction))
-        use = {u["law_iri"]: u for u in self.run("law-use")}
+        use = {u["law_iri"]: u for u in self.run("law-use", place=list(jurisdiction))}
         by_law: OrderedDict[str, dict] = OrderedDict()
         for r in rows:
             u = use.get(r["law_iri"], {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from .namespaces import PREFIXES
@@ -37,7 +37,20 @@ def _render(t) -> str:
                 if local and local[0] != "-" and all(c.isalnum() or c in "-_" for c in local):
                     return f"{prefix}:{local}"
                 break
+    if isinstance(t, Literal):
+        return _literal(t)
     return t.n3()
+
+
+def _literal(t: Literal) -> str:
+    """A literal on one line (newlines escaped, never a triple-quoted string), so that every line
+    of the TriG is one triple or a graph's brace and the file can be cut between graphs as text."""
+    n3 = t.n3()
+    if not n3.startswith('"""'):
+        return n3
+    body = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    suffix = f"@{t.language}" if t.language else (f"^^<{t.datatype}>" if t.datatype else "")
+    return f'"{body}"{suffix}'
 
 
 def header() -> str:
