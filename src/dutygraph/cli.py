@@ -132,6 +132,8 @@ def parser() -> Parser:
     p.add_argument("--update-endpoint", help="its update URL (default: .../update beside the query URL)")
     p.add_argument("--store-endpoint", help="its Graph Store Protocol URL (default: .../store)")
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--no-bulk", action="store_true",
+                   help="one transaction per graph even on an Oxigraph server (which is otherwise loaded in bulk)")
 
     p = sub.add_parser("serve", help="start a local Oxigraph server with the graph and its query page")
     _common(p, listing=False, remote=False)
@@ -222,8 +224,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "load":
         from .endpoint import load
 
-        stats = load(ws.path, args.endpoint, args.timeout, args.update_endpoint, args.store_endpoint)
+        stats = load(ws.path, args.endpoint, args.timeout, args.update_endpoint, args.store_endpoint,
+                     bulk=False if args.no_bulk else None)
         print(f"loaded {stats['graphs']} named graphs ({stats['triples']} triples) into {args.endpoint}"
+              + (" in bulk" if stats["bulk"] else "")
               + (f"; dropped {stats['dropped']} graphs of documents no longer in the corpus" if stats["dropped"] else ""))
         return 0
     elif args.command == "synth":

@@ -5,6 +5,7 @@ Python values, so every command gives the same answers on either.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +16,9 @@ INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInt
                               "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "gYear")}
 FLOATS = {XSD + t for t in ("decimal", "double", "float")}
 DEFAULT_TIMEOUT = 30.0
+# a query that ends with ORDER BY of plain variables (as every library query does)
+ORDER_BY = re.compile(r"\bORDER\s+BY((?:\s*(?:(?:ASC|DESC)\s*\(\s*\?[A-Za-z_]\w*\s*\)|\?[A-Za-z_]\w*))+)\s*$", re.I)
+ORDER_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?([A-Za-z_]\w*)", re.I)
 
 
 def python_value(value: str, datatype: str | None):
@@ -61,6 +65,20 @@ class LocalStore:
             raise DutygraphError(f"{trig_path} is damaged ({str(exc).splitlines()[0][:120]}); run 'dutygraph build' to rebuild it") from None
 
     def select(self, query: str) -> list[dict]:
+        """Rows of a SELECT. A final ``ORDER BY`` of plain variables is applied here, in Python, by
+        SPARQL's ordering rules: Oxigraph 0.5 decodes both terms at every comparison of its sort,
+        which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale)."""
+        order = ORDER_BY.search(query)
+        if order:
+            keys = [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))]
+            solutions = self._solutions(query[: order.start()])
+            names = [v.value for v in solutions.variables]
+            if all(v in names for v, _desc in keys):
+                return self._rows(solutions, names, keys)
+        solutions = self._solutions(query)
+        return self._rows(solutions, [v.value for v in solutions.variables], [])
+
+    def _solutions(self, query: str):
         ox = self._ox
         try:
             solutions = self.store.query(query, use_default_graph_as_union=True)
@@ -70,20 +88,65 @@ class LocalStore:
             raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise DutygraphError("only SELECT queries can be listed")
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for sol in solutions:
-            row = {}
-            for name in names:
-                term = sol[name]
-                if term is None:
-                    row[name] = None
-                elif isinstance(term, ox.Literal):
-                    row[name] = python_value(term.value, term.datatype.value if term.datatype else None)
-                else:
-                    row[name] = term.value
-            rows.append(row)
-        return rows
+        return solutions
+
+    def _rows(self, solutions, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
+        ox = self._ox
+        at = [names.index(v) for v, _desc in keys]
+        values, ranks = {}, {}   # a term repeats in many rows: converted once
+        rows, sort_keys = [], []
+        try:
+            for sol in solutions:
+                terms = [sol[i] for i in range(len(names))]
+                row = {}
+                for name, term in zip(names, terms):
+                    v = values.get(term, values)
+                    if v is values:
+                        v = values[term] = _value(term, ox)
+                    row[name] = v
+                rows.append(row)
+                if at:
+                    key = []
+                    for i in at:
+                        r = ranks.get(terms[i])
+                        if r is None:
+                            r = ranks[terms[i]] = order_key(terms[i], ox)
+                        key.append(r)
+                    sort_keys.append(key)
+        except (OSError, RuntimeError) as exc:
+            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
+        if not keys:
+            return rows
+        order = list(range(len(rows)))
+        for k in reversed(range(len(keys))):   # stable sorts, last key first
+            order.sort(key=lambda i: sort_keys[i][k], reverse=keys[k][1])
+        return [rows[i] for i in order]
+
+
+def _value(term, ox):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return python_value(term.value, term.datatype.value if term.datatype else None)
+    return term.value
+
+
+def order_key(term, ox) -> tuple:
+    """SPARQL's ORDER BY rank of a term: unbound, blank nodes, IRIs, then literals; numbers by value,
+    other literals by their text (code points), then datatype and language."""
+    if term is None:
+        return (0,)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value)
+    datatype = term.datatype.value if term.datatype else ""
+    if datatype in INTEGERS or datatype in FLOATS:
+        try:
+            return (3, 0, float(term.value), "")
+        except ValueError:
+            pass
+    return (3, 1, term.value, datatype + "@" + (term.language or ""))
 
 
 class RemoteStore:
