@@ -5,6 +5,8 @@ side where it finishes, the plain way (an rdflib in-memory graph, pyshacl on the
 rdflib's SPARQL engine). Also times `load` into an Oxigraph server.
 
 usage: python benchmarks/scale.py --sizes 100 1000 [--plain-up-to 1000] [--out benchmarks/results]
+       python benchmarks/scale.py --sizes 3200 --queries-only         (re-time the queries on a build)
+       python benchmarks/scale.py --sizes 1000 --plain-queries-only   (rdflib's engine on a build)
 Writes one JSON file per size and prints a table. Timed on a 2-core, 24 GiB machine.
 """
 import argparse
@@ -123,8 +125,32 @@ def query_suite(workdir: Path, place: str, timeout: float) -> tuple[dict, dict]:
     return times, rows
 
 
-def _plain_child(workdir, place_iri, labels, q):
-    from rdflib import Dataset, Literal, URIRef
+def _plain_bindings(place_iri, params):
+    from rdflib import Literal, URIRef
+
+    bound = {}
+    for k, v in params.items():
+        if v == "@place":
+            bound[k] = [URIRef(place_iri)]
+        elif k == "theme":
+            bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/theme/{x}") for x in v]
+        elif k == "unit_type":
+            bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/agency-type/{x}") for x in v]
+        else:
+            bound[k] = [Literal(x) for x in v]
+    return bound
+
+
+def _plain_one(ds, text, q):
+    t = time.perf_counter()
+    list(ds.query(text))
+    q.put(time.perf_counter() - t)
+
+
+def _plain_child(workdir, place_iri, labels, timeout, q):
+    """rdflib's way: the TriG parsed once into a Dataset, then each query in a process forked from
+    this one (it shares the parsed graph), stopped after ``timeout`` seconds."""
+    from rdflib import Dataset
 
     from dutygraph import queries as qlib
 
@@ -133,22 +159,25 @@ def _plain_child(workdir, place_iri, labels, q):
     ds.parse(workdir / "graph" / "dutygraph.trig", format="trig")
     q.put(("parse_s", time.perf_counter() - t))
     lib = qlib.library(ROOT / "queries")
+    fork = mp.get_context("fork")
     for label in labels:
         name, params = QUERIES[label]
-        bound = {}
-        for k, v in params.items():
-            if v == "@place":
-                bound[k] = [URIRef(place_iri)]
-            elif k == "theme":
-                bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/theme/{x}") for x in v]
-            elif k == "unit_type":
-                bound[k] = [URIRef(f"https://w3id.org/dutygraph/vocab/agency-type/{x}") for x in v]
-            else:
-                bound[k] = [Literal(x) for x in v]
-        q.put(("start", label))
-        t = time.perf_counter()
-        list(ds.query(lib[name].bind(bound)))
-        q.put((f"query:{label}", time.perf_counter() - t))
+        given = dict(params)
+        for key, p in lib[name].params.items():   # the defaults the command line gives
+            if key not in given and p.default is not None:
+                given[key] = [p.default]
+        text = lib[name].bind(_plain_bindings(place_iri, given))
+        rq = fork.Queue()
+        child = fork.Process(target=_plain_one, args=(ds, text, rq))
+        child.start()
+        child.join(timeout)
+        if child.is_alive():
+            child.kill()
+            child.join()
+            q.put((f"query:{label}", f">{timeout:.0f}"))
+        else:
+            q.put((f"query:{label}", rq.get()))
+    q.put(("done", True))
 
 
 def _pyshacl_child(workdir, q):
@@ -172,36 +201,23 @@ def _pyshacl_child(workdir, q):
     q.put(("pyshacl_s", time.perf_counter() - t))
 
 
-def plain(workdir: Path, place_iri: str, query_timeout: float, shacl_timeout: float) -> dict:
-    """The plain way: rdflib Dataset and its SPARQL engine (a query that runs past the timeout is
-    stopped, the graph parsed again for the next), and pyshacl on the whole graph."""
+def plain(workdir: Path, place_iri: str, query_timeout: float, shacl_timeout: float, labels=None) -> dict:
+    """The plain way: rdflib's Dataset and SPARQL engine on ``labels`` (none: only pySHACL), and
+    pySHACL on the whole graph."""
     res: dict = {}
-    todo = list(QUERIES)
-    while todo:
+    if labels:
         q = mp.Queue()
-        p = mp.Process(target=_plain_child, args=(workdir, place_iri, todo, q))
+        p = mp.Process(target=_plain_child, args=(workdir, place_iri, list(labels), query_timeout, q))
         p.start()
-        current, started = None, None
-        while p.is_alive() or not q.empty():
-            try:
-                key, value = q.get(timeout=1)
-            except Exception:
-                if current and time.perf_counter() - started > query_timeout:
-                    p.kill()
-                    res[f"query:{current}"] = f">{query_timeout:.0f}"
-                    todo.remove(current)
-                    break
-                continue
-            if key == "start":
-                current, started = value, time.perf_counter()
-            else:
-                res[key] = value
-                if key.startswith("query:"):
-                    todo.remove(key[6:])
-                    current = None
+        while True:
+            key, value = q.get()
+            if key == "done":
+                break
+            res[key] = round(value, 3) if isinstance(value, float) else value
+            print(f"  rdflib {key}: {res[key]}", file=sys.stderr, flush=True)
         p.join()
-        if not p.is_alive() and current is None and todo and f"query:{todo[0]}" not in res:
-            break
+    if not shacl_timeout:
+        return res
     q = mp.Queue()
     p = mp.Process(target=_pyshacl_child, args=(workdir, q))
     p.start()
@@ -214,13 +230,29 @@ def plain(workdir: Path, place_iri: str, query_timeout: float, shacl_timeout: fl
     return res
 
 
-def load_time(workdir: Path) -> float:
+def ratio(embedded: dict, rdflib: dict) -> dict:
+    """Suite totals and the ratio, a query that rdflib did not finish counted at its time limit (so
+    the ratio is a lower bound)."""
+    labels = [k for k in embedded if f"query:{k}" in rdflib and isinstance(embedded[k], (int, float))]
+    ours = sum(embedded[k] for k in labels)
+    theirs = sum(float(str(rdflib[f"query:{k}"]).lstrip(">")) for k in labels)
+    unfinished = sum(1 for k in labels if str(rdflib[f"query:{k}"]).startswith(">"))
+    return {"queries": len(labels), "embedded_s": round(ours, 2), "rdflib_s": round(theirs, 1),
+            "rdflib_unfinished": unfinished, "ratio_at_least": round(theirs / ours, 1) if ours else None}
+
+
+def load_time(workdir: Path, again: bool = True) -> tuple[float, ...]:
+    """Seconds to ``load`` the graph into a new Oxigraph server, then (``again``) to load it once
+    more, every graph replaced."""
+    import shutil
+
     from dutygraph.endpoint import load, oxigraph_binary
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     store = workdir / "bench-server"
+    shutil.rmtree(store, ignore_errors=True)
     proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
                              "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -231,10 +263,12 @@ def load_time(workdir: Path) -> float:
                 break
             except OSError:
                 time.sleep(0.2)
-        return timed(load, workdir, url, 600.0)[0]
+        first = timed(load, workdir, url, 1800.0)[0]
+        return (first, timed(load, workdir, url, 1800.0)[0]) if again else (first,)
     finally:
         proc.terminate()
         proc.wait()
+        shutil.rmtree(store, ignore_errors=True)
 
 
 def first_place(work: Path) -> tuple[str, str]:
@@ -261,6 +295,16 @@ def requery(work: Path, result_file: Path, timeout: float) -> None:
     print(json.dumps({"queries_s": queries, "query_rows": rows}, ensure_ascii=False, indent=2), flush=True)
 
 
+def replain(work: Path, result_file: Path, timeout: float) -> None:
+    """rdflib's engine on the queries of an existing build, beside the embedded figures of its file."""
+    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    found = plain(work, first_place(work)[1], timeout, 0, list(QUERIES))
+    result["plain"] = {**{k: v for k, v in result.get("plain", {}).items() if not k.startswith("query:")}, **found}
+    result["plain_ratio"] = ratio(result.get("queries_s", {}), result["plain"])
+    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(json.dumps({"plain": result["plain"], "plain_ratio": result["plain_ratio"]}, ensure_ascii=False, indent=2), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
@@ -272,7 +316,13 @@ def main() -> None:
     ap.add_argument("--queries-only", action="store_true",
                     help="re-time the queries on the corpus and store already built in --work (no synth, build or load);"
                          " the figures replace the queries in the size's result file")
+    ap.add_argument("--plain-queries-only", action="store_true",
+                    help="time only rdflib's engine on the queries, on the build already in --work (the graph parsed once,"
+                         " each query in a forked process); the figures and the ratio go into the size's result file")
     ap.add_argument("--only", nargs="+", metavar="LABEL", help="time only these queries (labels as in QUERIES)")
+    ap.add_argument("--load-only", action="store_true",
+                    help="time only `load` into a new Oxigraph server on the build already in --work")
+    ap.add_argument("--reload", action="store_true", help="with --load-only: also time a second load, every graph replaced")
     ap.add_argument("--work", default="/tmp/dutygraph-bench")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     a = ap.parse_args()
@@ -286,6 +336,16 @@ def main() -> None:
         work = Path(a.work) / f"n{n}"
         if a.queries_only:
             requery(work, Path(a.out, f"scale-{n}.json"), a.store_query_timeout)
+            continue
+        if a.plain_queries_only:
+            replain(work, Path(a.out, f"scale-{n}.json"), a.query_timeout)
+            continue
+        if a.load_only:
+            result_file = Path(a.out, f"scale-{n}.json")
+            result = json.loads(result_file.read_text()) if result_file.exists() else {}
+            result.update(zip(("load_server_s", "reload_server_s"), (round(x, 1) for x in load_time(work, a.reload))))
+            result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            print(json.dumps({k: result.get(k) for k in ("load_server_s", "reload_server_s")}), flush=True)
             continue
         if not (work / "corpus").exists():
             subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--jurisdictions", str(n), "--out", str(work),
@@ -304,15 +364,12 @@ def main() -> None:
                   "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),
                   "validation_worker_s": float(summary["validation"].split()[0]) if "validation" in summary else None,
                   "queries_s": queries, "query_rows": rows,
-                  "load_server_s": round(load_time(work), 1)}
+                  **dict(zip(("load_server_s", "reload_server_s"), (round(x, 1) for x in load_time(work))))}
         if n <= a.plain_up_to:
-            if n > a.plain_queries_up_to:   # rdflib's engine: only parsing and pyshacl at this size
-                QUERIES_RUN = dict(QUERIES)
-                QUERIES.clear()
-            result["plain"] = {k: round(v, 3) if isinstance(v, float) else v
-                               for k, v in plain(work, place_iri, a.query_timeout, a.plain_timeout).items()}
-        if n <= a.plain_up_to and n > a.plain_queries_up_to:
-            QUERIES.update(QUERIES_RUN)
+            labels = list(QUERIES) if n <= a.plain_queries_up_to else []   # larger: parsing and pySHACL only
+            result["plain"] = plain(work, place_iri, a.query_timeout, a.plain_timeout, labels)
+            if labels:
+                result["plain_ratio"] = ratio(queries, result["plain"])
         Path(a.out, f"scale-{n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
         print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
 

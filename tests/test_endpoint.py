@@ -96,26 +96,37 @@ def _update(url: str, text: str) -> None:
 
 def test_bulk_and_graph_by_graph_loads_put_the_same_graphs(seed_ws, remote, server):
     bulk = _graph_sizes(server)
-    stats = load(seed_ws.path, server, bulk=False)
-    assert stats["bulk"] is False
+    stats = load(seed_ws.path, server, bulk=False, everything=True)
+    assert stats["bulk"] is False and stats["loaded"] == stats["graphs"]
     assert _graph_sizes(server) == bulk
     assert sum(n for g, n in bulk.items() if not g.endswith("/manifest")) == stats["triples"]
-    assert load(seed_ws.path, server)["bulk"] is True    # an Oxigraph server is loaded in bulk by default
+    assert load(seed_ws.path, server, everything=True)["bulk"] is True   # an Oxigraph server is loaded in bulk by default
+
+
+def test_a_second_load_leaves_unchanged_graphs_alone(seed_ws, remote, server):
+    stats = load(seed_ws.path, server)
+    assert stats["loaded"] == 0 and stats["graphs"] >= 10
+    assert len(Workspace(seed_ws.path, endpoint=server).duties()) == len(seed_ws.duties())
+
+
+MANIFEST = "https://w3id.org/dutygraph/id/graph/manifest"
+DG = "https://w3id.org/dutygraph/ontology#"
 
 
 @pytest.mark.parametrize("bulk", [True, False])
-def test_a_reload_replaces_each_graph_and_drops_what_left(seed_ws, remote, server, bulk):
+def test_a_reload_replaces_a_changed_graph_and_drops_what_left(seed_ws, remote, server, bulk):
     doc_graph = sorted(g for g in _graph_sizes(server) if "/graph/0" in g)[0]
-    _update(server, f"INSERT DATA {{ GRAPH <{doc_graph}> {{ <urn:stray> <urn:p> 1 }} "
-                    f"GRAPH <https://w3id.org/dutygraph/id/graph/gone> {{ <urn:gone> <urn:p> 1 }} }}")
-    _update(server, "INSERT DATA { GRAPH <https://w3id.org/dutygraph/id/graph/manifest> { "
-                    "<https://w3id.org/dutygraph/id/graph/manifest> <https://w3id.org/dutygraph/ontology#loadedGraph> "
-                    "<https://w3id.org/dutygraph/id/graph/gone> } }")
+    gone = "https://w3id.org/dutygraph/id/graph/gone"
+    _update(server, f"INSERT DATA {{ GRAPH <{doc_graph}> {{ <urn:stray> <urn:p> 1 }} GRAPH <{gone}> {{ <urn:gone> <urn:p> 1 }} }}")
+    # the manifest says the document's graph was loaded with other text, and that 'gone' was loaded
+    _update(server, f"DELETE WHERE {{ GRAPH <{MANIFEST}> {{ <{doc_graph}> <{DG}loadedDigest> ?d }} }} ; "
+                    f"INSERT DATA {{ GRAPH <{MANIFEST}> {{ <{doc_graph}> <{DG}loadedDigest> \"old\" . "
+                    f"<{MANIFEST}> <{DG}loadedGraph> <{gone}> }} }}")
     stats = load(seed_ws.path, server, bulk=bulk)
-    sizes = _graph_sizes(server)
-    assert stats["dropped"] == 1 and "https://w3id.org/dutygraph/id/graph/gone" not in sizes
+    assert stats["loaded"] == 1 and stats["dropped"] == 1 and gone not in _graph_sizes(server)
     ask = urllib.request.urlopen(server + "?query=" + urllib.parse.quote("ASK { GRAPH ?g { <urn:stray> ?p ?o } }"), timeout=10)
     assert json.loads(ask.read())["boolean"] is False
+    assert len(Workspace(seed_ws.path, endpoint=server).duties()) == len(seed_ws.duties())
 
 
 def test_a_damaged_graph_file_changes_nothing_in_the_store(tmp_path, remote, server, seed_ws):

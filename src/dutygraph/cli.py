@@ -134,6 +134,8 @@ def parser() -> Parser:
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--no-bulk", action="store_true",
                    help="one transaction per graph even on an Oxigraph server (which is otherwise loaded in bulk)")
+    p.add_argument("--all", action="store_true", dest="everything",
+                   help="load every graph, also those the store's manifest shows unchanged since the last load")
 
     p = sub.add_parser("serve", help="start a local Oxigraph server with the graph and its query page")
     _common(p, listing=False, remote=False)
@@ -225,9 +227,11 @@ def run(args: argparse.Namespace) -> int:
         from .endpoint import load
 
         stats = load(ws.path, args.endpoint, args.timeout, args.update_endpoint, args.store_endpoint,
-                     bulk=False if args.no_bulk else None)
-        print(f"loaded {stats['graphs']} named graphs ({stats['triples']} triples) into {args.endpoint}"
+                     bulk=False if args.no_bulk else None, everything=args.everything)
+        unchanged = stats["graphs"] - stats["loaded"]
+        print(f"loaded {stats['loaded']} named graphs ({stats['triples']} triples in all {stats['graphs']}) into {args.endpoint}"
               + (" in bulk" if stats["bulk"] else "")
+              + (f"; {unchanged} unchanged since the last load" if unchanged else "")
               + (f"; dropped {stats['dropped']} graphs of documents no longer in the corpus" if stats["dropped"] else ""))
         return 0
     elif args.command == "synth":

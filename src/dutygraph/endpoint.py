@@ -1,18 +1,21 @@
 """Putting the graph into a SPARQL store, and serving it.
 
-``load`` replaces, graph by graph, what an earlier load put there: each named graph goes with the
+``load`` replaces, graph by graph, what an earlier load put there (a graph whose text has not
+changed since, by the digest the manifest keeps, is left alone): each named graph goes with the
 SPARQL 1.1 Graph Store Protocol (HTTP PUT), falling back to SPARQL Update where the store has no
 Graph Store endpoint; an Oxigraph server gets the graphs dropped and then posted many at a time
 without transactions (twice as fast). A manifest graph, written last, remembers what was loaded,
 so a graph whose document left the corpus is dropped. The TriG is read as text, one graph at a
-time: a national graph never sits in memory. Credentials come only from the environment (DUTYGRAPH_SPARQL_USER,
-DUTYGRAPH_SPARQL_PASSWORD) and never appear in output.
+time: a national graph never sits in memory. Credentials come only from the environment
+(DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD) and never appear in output.
 
 ``serve`` starts a local Oxigraph server (the ``oxigraph`` package) with the graph loaded.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 import shutil
 import signal
 import subprocess
@@ -20,7 +23,6 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-import re
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -49,12 +51,16 @@ def _request(url: str, method: str, body: bytes | None, content_type: str | None
     req = urllib.request.Request(url, data=body, method=method)
     if content_type:
         req.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(_authorized(req), timeout=timeout) as resp:
+        return resp.status
+
+
+def _authorized(req: urllib.request.Request) -> urllib.request.Request:
     user, password = credentials()
     if user:
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
         req.add_header("Authorization", f"Basic {token}")
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status
+    return req
 
 
 def _blocks(trig: Path):
@@ -123,33 +129,33 @@ def _is_oxigraph(query_url: str, timeout: float) -> bool:
     """Whether the store is an Oxigraph server (its replies say so), which loads far faster without
     a transaction per request."""
     req = urllib.request.Request(query_url + "?query=" + urllib.parse.quote("ASK {}"), method="GET")
-    user, password = credentials()
-    if user:
-        req.add_header("Authorization", "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode())
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with urllib.request.urlopen(_authorized(req), timeout=timeout) as resp:
             return resp.headers.get("Server", "").lower().startswith("oxigraph")
     except urllib.error.HTTPError as exc:
         return (exc.headers.get("Server") or "").lower().startswith("oxigraph")
 
 
-def _bulk(trig: Path, names: list, s: str, u: str, timeout: float) -> None:
-    """Oxigraph: drop the graphs about to be loaded, then POST the TriG in pieces of many graphs
-    each, without a transaction (``no_transaction``: about twice as fast; the manifest, written
-    last, says whether a load completed)."""
+def _bulk(trig: Path, graphs: set, s: str, u: str, timeout: float) -> None:
+    """Oxigraph: drop the graphs about to be loaded, then POST them in pieces of many graphs each,
+    without a transaction (``no_transaction``: about twice as fast; the manifest, written last,
+    says whether a load completed)."""
+    names = sorted(graphs)
     for k in range(0, len(names), 1000):
         _update(u, ";\n".join(f"DROP SILENT GRAPH <{g}>" for g in names[k:k + 1000]), timeout)
 
     def pieces():
-        header, size, part = "", 0, []
-        for graph, header, triples in _blocks(trig):
+        prologue, size, part = "", 0, []
+        for graph, prologue, triples in _blocks(trig):
+            if graph not in graphs:
+                continue
             part.append(f"<{graph}> {{\n{triples}}}\n")
             size += len(triples)
             if size >= BULK_BYTES:
-                yield header + "".join(part)
+                yield prologue + "".join(part)
                 size, part = 0, []
         if part:
-            yield header + "".join(part)
+            yield prologue + "".join(part)
 
     _parallel((lambda text=text: _request(s + "?no_transaction", "POST", text.encode("utf-8"), "application/trig", timeout))
               for text in pieces())
@@ -171,40 +177,47 @@ def _parallel(calls, workers: int = PARALLEL_PUTS) -> None:
 
 
 def load(workspace: Path, endpoint: str, timeout: float = 60.0, update: str | None = None,
-         store: str | None = None, bulk: bool | None = None) -> dict:
+         store: str | None = None, bulk: bool | None = None, everything: bool = False) -> dict:
     """Put the built graph into the store at ``endpoint``, replacing what an earlier load put there.
+    A graph whose text is the one the manifest records is left as it is (unless ``everything``);
     ``bulk`` (default: when the store is an Oxigraph server) loads without transactions."""
     check_url(endpoint)
     trig = Path(workspace) / "graph" / "dutygraph.trig"
-    names, triples = _survey(trig)   # a damaged file fails here, before the store changes
+    digests, triples = _survey(trig)   # a damaged file fails here, before the store changes
     q, u, s = urls(endpoint, update, store)
     try:
-        before = {r["g"] for r in RemoteStore(q, timeout).select(
-            f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{DG.loadedGraph}> ?g }} }}")}
+        before = {r["g"]: r["digest"] for r in RemoteStore(q, timeout).select(
+            f"SELECT ?g ?digest WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{DG.loadedGraph}> ?g "
+            f"OPTIONAL {{ ?g <{DG.loadedDigest}> ?digest }} }} }}")}
+        changed = {g for g, d in digests.items() if everything or before.get(g) != d}
         if bulk is None:
             bulk = _is_oxigraph(q, timeout)
         if bulk:
-            _bulk(trig, names, s, u, timeout)
+            _bulk(trig, changed, s, u, timeout)
         else:
-            _parallel((lambda g=g, h=h, b=b: _put(g, h, b, q, u, s, timeout)) for g, h, b in _blocks(trig))
-        for gone in sorted(before - set(names)):
-            _update(u, f"DROP SILENT GRAPH <{gone}>", timeout)
-        manifest = "".join(f"<{MANIFEST}> <{DG.loadedGraph}> <{g}> .\n" for g in sorted(names))
+            _parallel((lambda g=g, h=h, b=b: _put(g, h, b, q, u, s, timeout))
+                      for g, h, b in _blocks(trig) if g in changed)
+        gone = sorted(set(before) - set(digests))
+        for k in range(0, len(gone), 1000):
+            _update(u, ";\n".join(f"DROP SILENT GRAPH <{g}>" for g in gone[k:k + 1000]), timeout)
+        manifest = "".join(f"<{MANIFEST}> <{DG.loadedGraph}> <{g}> .\n<{g}> <{DG.loadedDigest}> \"{d}\" .\n"
+                           for g, d in sorted(digests.items()))
         _put(MANIFEST, "", manifest, q, u, s, timeout)
     except DutygraphError:
         raise
     except Exception as exc:  # network and HTTP errors, one line each
         raise DutygraphError(f"loading into {endpoint} failed: {describe(exc)}") from None
-    return {"graphs": len(names), "dropped": len(before - set(names)), "bulk": bulk, "triples": triples}
+    return {"graphs": len(digests), "loaded": len(changed), "dropped": len(gone), "bulk": bulk, "triples": triples}
 
 
-def _survey(trig: Path) -> tuple[list[str], int]:
-    """The graphs of the TriG and its number of triples (one per line of a graph)."""
-    names, n = [], 0
-    for graph, _header, triples in _blocks(trig):
-        names.append(graph)
+def _survey(trig: Path) -> tuple[dict[str, str], int]:
+    """Each graph of the TriG with the digest of its text, and the number of triples (one per line
+    of a graph)."""
+    digests, n = {}, 0
+    for graph, header, triples in _blocks(trig):
+        digests[graph] = hashlib.sha256((header + triples).encode("utf-8")).hexdigest()
         n += triples.count("\n")
-    return names, n
+    return digests, n
 
 
 def oxigraph_binary() -> str:
