@@ -180,7 +180,7 @@ def _plain_child(workdir, place_iri, labels, timeout, q):
             child.join()
             q.put((f"query:{label}", f">{timeout:.0f}"))
         else:
-            q.put((f"query:{label}", rq.get(timeout=10) if not rq.empty() or child.exitcode == 0 else "error: died"))
+            q.put((f"query:{label}", rq.get(timeout=10) if child.exitcode == 0 else "error: died"))
     q.put(("done", True))
 
 

@@ -70,7 +70,7 @@ def _blocks(trig: Path):
     if not trig.exists():
         raise DutygraphError(f"no graph at {trig}: run 'dutygraph build' first")
     damaged = DutygraphError(f"{trig} is damaged (not as 'dutygraph build' writes it); run 'dutygraph build'")
-    prefixes, header, name, lines = {}, [], None, []
+    prefixes, header, prologue, name, lines = {}, [], "", None, []
     with open(trig, encoding="utf-8", newline="\n") as f:
         for raw in f:
             line = raw.rstrip("\n")
@@ -81,10 +81,11 @@ def _blocks(trig: Path):
                     header.append(line)
                 elif line.endswith(" {"):
                     name, lines = _expand(line[:-2].strip(), prefixes, damaged), []
+                    prologue = prologue or "".join(h + "\n" for h in header)
                 elif line.strip():
                     raise damaged
             elif line == "}":
-                yield name, "".join(h + "\n" for h in header), "".join(t + "\n" for t in lines)
+                yield name, prologue, "".join(t + "\n" for t in lines)
                 name = None
             else:
                 lines.append(line)
@@ -125,6 +126,13 @@ def _update(url: str, text: str, timeout: float) -> None:
     _request(url, "POST", text.encode("utf-8"), "application/sparql-update", timeout)
 
 
+def _drop(url: str, graphs, timeout: float) -> None:
+    """Drop these graphs, a thousand to an update request."""
+    names = sorted(graphs)
+    for k in range(0, len(names), 1000):
+        _update(url, ";\n".join(f"DROP SILENT GRAPH <{g}>" for g in names[k:k + 1000]), timeout)
+
+
 def _is_oxigraph(query_url: str, timeout: float) -> bool:
     """Whether the store is an Oxigraph server (its replies say so), which loads far faster without
     a transaction per request."""
@@ -140,9 +148,7 @@ def _bulk(trig: Path, graphs: set, s: str, u: str, timeout: float) -> None:
     """Oxigraph: drop the graphs about to be loaded, then POST them in pieces of many graphs each,
     without a transaction (``no_transaction``: about twice as fast; the manifest, written last,
     says whether a load completed)."""
-    names = sorted(graphs)
-    for k in range(0, len(names), 1000):
-        _update(u, ";\n".join(f"DROP SILENT GRAPH <{g}>" for g in names[k:k + 1000]), timeout)
+    _drop(u, graphs, timeout)
 
     def pieces():
         prologue, size, part = "", 0, []
@@ -197,9 +203,8 @@ def load(workspace: Path, endpoint: str, timeout: float = 60.0, update: str | No
         else:
             _parallel((lambda g=g, h=h, b=b: _put(g, h, b, q, u, s, timeout))
                       for g, h, b in _blocks(trig) if g in changed)
-        gone = sorted(set(before) - set(digests))
-        for k in range(0, len(gone), 1000):
-            _update(u, ";\n".join(f"DROP SILENT GRAPH <{g}>" for g in gone[k:k + 1000]), timeout)
+        gone = set(before) - set(digests)
+        _drop(u, gone, timeout)
         manifest = "".join(f"<{MANIFEST}> <{DG.loadedGraph}> <{g}> .\n<{g}> <{DG.loadedDigest}> \"{d}\" .\n"
                            for g, d in sorted(digests.items()))
         _put(MANIFEST, "", manifest, q, u, s, timeout)
