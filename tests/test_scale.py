@@ -132,3 +132,62 @@ def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):
 def test_an_unknown_engine_is_a_user_error():
     with pytest.raises(validate.DutygraphError):
         validate.Shapes(Graph(), Graph(), "fast")
+
+
+def _quads_of(source) -> tuple[set[str], int]:
+    """The quads, those with blank nodes (which a load renames) only counted."""
+    quads = [str(q) for q in source]
+    return {q for q in quads if "_:" not in q}, sum("_:" in q for q in quads)
+
+
+def test_the_store_holds_exactly_the_graph_file_after_a_build_and_a_changed_rebuild(national, tmp_path):
+    """The store is filled while the build is still writing the shared graphs (the documents'
+    graphs first, the rest after): it must end up with every quad of the TriG, no more, also after
+    a document changes, and an unchanged rebuild leaves it alone."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    ws = Workspace(shutil.copytree(national.path, tmp_path / "ws", ignore=shutil.ignore_patterns("store")))
+    ws.build()
+    graph = ws.path / "graph"
+
+    def same_as_file():   # as the whole file loaded at once (Oxigraph stores xsd:nonNegativeInteger as xsd:integer)
+        whole = ox.Store()
+        whole.bulk_load(path=str(graph / "dutygraph.trig"), format=ox.RdfFormat.TRIG)
+        store = ox.Store.read_only(str(graph / "store"))
+        try:
+            return len(store) > 1000 and _quads_of(store) == _quads_of(whole)
+        finally:
+            del store
+
+    assert same_as_file() and "documents " in (graph / "store" / "SOURCE").read_text()
+    first = (graph / "store" / "SOURCE").stat().st_mtime_ns
+    ws.build()
+    assert (graph / "store" / "SOURCE").stat().st_mtime_ns == first   # unchanged: not loaded again
+    source = (graph / "store" / "SOURCE").read_text()
+    (graph / "store" / "SOURCE").write_text(source.splitlines()[0] + "\n")   # as an older build wrote it
+    inode = (graph / "store").stat().st_ino   # a load fills a new directory and swaps it in
+    ws.build()   # still current: it learns its documents' digest and is not loaded again
+    assert (graph / "store" / "SOURCE").read_text() == source and (graph / "store").stat().st_ino == inode
+    first = (graph / "store" / "SOURCE").stat().st_mtime_ns
+    doc = sorted((ws.path / "corpus").glob("*.txt"))[0]
+    doc.write_text(doc.read_text(encoding="utf-8").replace("。", "；", 3), encoding="utf-8")
+    ws.build()
+    assert same_as_file() and (graph / "store" / "SOURCE").stat().st_mtime_ns != first
+    assert not list(graph.glob(".store*"))   # nothing left beside it
+
+
+def test_a_failed_store_load_is_one_clear_error_and_keeps_the_old_store(tiny_ws, monkeypatch):
+    from dutygraph.errors import DutygraphError
+
+    ws = Workspace(tiny_ws)
+    ws.build()
+    source = (tiny_ws / "graph" / "store" / "SOURCE").read_text()
+    doc = tiny_ws / "corpus" / "t01.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "市教育局：负责学生安全教育。\n", encoding="utf-8")
+    monkeypatch.setattr(build, "_LOAD_CHILD", "import sys; sys.exit('disk full')")
+    with pytest.raises(DutygraphError, match="loading the store failed .disk full"):
+        ws.build()
+    assert (tiny_ws / "graph" / "store" / "SOURCE").read_text() == source
+    assert not list((tiny_ws / "graph").glob(".store*"))

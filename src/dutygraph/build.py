@@ -5,15 +5,18 @@ validated with SHACL in a worker process (both cores), so neither the corpus nor
 held whole in Python; the cross-document shapes (units, member units, jurisdictions, vocabularies)
 run once on the shared resources. The TriG is deterministic (the same corpus gives the same bytes),
 written to a temporary file and renamed (a killed build leaves the last good graph), under a lock
-(a second build is refused). The graph is then bulk-loaded into an on-disk Oxigraph store
-(``graph/store/``) that read commands use.
+(a second build is refused). The graph is bulk-loaded into a new on-disk Oxigraph store
+(``graph/store/``, which read commands use): the documents' graphs by a child process while the
+shared ones are made, then the rest, and the new store replaces the old.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing as mp
 import os
 import shutil
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -35,6 +38,7 @@ GRAPH_FILE = "dutygraph.trig"
 STORE_DIR = "store"
 ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl", "shapes-shared.ttl")
 PARALLEL_FROM = 16   # documents: below this a build runs in one process
+_LOAD_CHILD = "import sys; from dutygraph.build import _load_part; _load_part(*sys.argv[1:])"
 
 
 @dataclass
@@ -226,8 +230,11 @@ def _results(workspace: Path, onto_dir: Path, paths: list[Path], workers: int):
         yield from pool.imap(_document, [str(p) for p in paths], chunksize=4)
 
 
-def compile_to(workspace: Path, out: Path, workers: int | None = None) -> Summary:
-    """Write the whole TriG to ``out``; return the summary. Nothing else on disk changes."""
+def compile_to(workspace: Path, out: Path, workers: int | None = None, documents_written=None) -> Summary:
+    """Write the whole TriG to ``out``; return the summary. Nothing else on disk changes.
+
+    ``documents_written(offset, digest)``, if given, is called once the documents' graphs are in
+    ``out`` (its first ``offset`` bytes, of that SHA-256), before the shared graphs are made."""
     started = time.perf_counter()
     workspace = Path(workspace).resolve()
     onto_dir = vocab_mod.ontology_dir(workspace)
@@ -242,10 +249,11 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None) -> Summar
     findings = Graph()
     with_duty, represented, members, laws = set(), set(), [], set()
     progress = Progress(len(paths))
+    head = hashlib.sha256()
     with open(out, "w", encoding="utf-8") as f:
-        f.write(trig.header())
+        f.write(_hashed(head, trig.header()))
         for r in _results(workspace, onto_dir, paths, workers):
-            f.write(r.block)
+            f.write(_hashed(head, r.block))
             summary.triples += r.triples
             summary.duties += r.duties
             summary.tasks += r.tasks
@@ -262,6 +270,9 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None) -> Summar
             members += r.members
             laws |= r.laws
             progress.step()
+        if documents_written:
+            f.flush()
+            documents_written(f.tell(), head.hexdigest())
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
                 graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
@@ -281,6 +292,11 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None) -> Summar
     summary.laws = len(laws)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _hashed(h, text: str) -> str:
+    h.update(text.encode("utf-8"))
+    return text
 
 
 def _shared_findings(onto_dir: Path, tail: dict, members, with_duty, represented) -> Graph:
@@ -311,25 +327,117 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_store(graph_dir: Path) -> None:
-    """Bulk-load the TriG into an on-disk Oxigraph store, beside the old one, then swap them."""
+class StoreLoader:
+    """A new store, filled beside the old one and swapped in when complete.
+
+    The build hands it the documents' graphs as soon as they are written: a child process
+    bulk-loads them while the build makes the shared graphs and runs the cross-document shapes, a
+    single-threaded tail that leaves the second core idle. ``finish`` adds the rest of the TriG.
+    """
+
+    def __init__(self, graph_dir: Path):
+        self.graph_dir, self.child, self.offset, self.digest = graph_dir, None, None, ""
+        self.tmp = graph_dir / f".{STORE_DIR}.{os.getpid()}.tmp"
+
+    def start(self, trig_path: Path, offset: int | None = None, digest: str = "") -> None:
+        """Load the first ``offset`` bytes of ``trig_path`` (None: all of it) in a child process."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.offset, self.digest = offset, digest
+        here = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
+        fd = os.open(trig_path, os.O_RDONLY)   # the child reads this file even once it is renamed
+        try:
+            self.child = subprocess.Popen(
+                [sys.executable, "-c", _LOAD_CHILD,
+                 str(self.tmp), str(fd), str(-1 if offset is None else offset)],
+                env=env, pass_fds=(fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                preexec_fn=_die_with_parent)
+        finally:
+            os.close(fd)
+
+    def finish(self, trig_path: Path, digest: str) -> None:
+        """Wait for the child, load the rest of the TriG (now at ``trig_path``, of SHA-256
+        ``digest``), optimise, stamp and swap the stores."""
+        import pyoxigraph as ox
+
+        _out, err = self.child.communicate()
+        if self.child.returncode != 0:
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise DutygraphError(f"loading the store failed ({last[:160]}); run 'dutygraph build' again")
+        store = ox.Store(str(self.tmp))
+        if self.offset is not None:
+            with _part(trig_path, self.offset, before=trig.header().encode("utf-8")) as rest:
+                store.bulk_load(input=rest, format=ox.RdfFormat.TRIG)
+        store.optimize()
+        store.flush()
+        del store
+        (self.tmp / "SOURCE").write_text(f"{_stamp(trig_path, digest)}\ndocuments {self.digest}\n")
+        final, old = self.graph_dir / STORE_DIR, self.graph_dir / f".{STORE_DIR}.old.{os.getpid()}"
+        if final.exists():
+            os.replace(final, old)
+        os.replace(self.tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs and remove what it wrote (nothing once swapped in)."""
+        if self.child and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the loader's child, on Linux: stop when the build is killed (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+class _Part(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file after ``before``: a piece of the TriG as a stream (the
+    documents' graphs while the build is still appending the shared ones after them)."""
+
+    def __init__(self, source: Path | int, start: int, end: int | None, before: bytes = b""):
+        self.f = open(source, "rb")   # a path or a file descriptor
+        self.f.seek(start)
+        self.left, self.before = (None if end is None else end - start), before
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self.before:
+            n = min(len(b), len(self.before))
+            b[:n], self.before = self.before[:n], self.before[n:]
+            return n
+        want = len(b) if self.left is None else min(len(b), self.left)
+        got = self.f.readinto(memoryview(b)[:want]) if want > 0 else 0
+        if self.left is not None:
+            self.left -= got
+        return got
+
+    def close(self) -> None:
+        self.f.close()
+        super().close()
+
+
+def _part(source: Path | int, start: int, end: int | None = None, before: bytes = b"") -> io.BufferedReader:
+    return io.BufferedReader(_Part(source, start, end, before), 1 << 20)
+
+
+def _load_part(store_dir: str, fd: str, end: str) -> None:
+    """The loader's child: bulk-load the TriG open at ``fd``, its first ``end`` bytes (-1: all),
+    into a new store."""
     import pyoxigraph as ox
 
-    trig_path = graph_dir / GRAPH_FILE
-    final = graph_dir / STORE_DIR
-    tmp = graph_dir / f".{STORE_DIR}.{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    store = ox.Store(str(tmp))
-    store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
-    store.optimize()
+    store = ox.Store(store_dir)
+    with _part(int(fd), 0, end=None if int(end) < 0 else int(end)) as head:
+        store.bulk_load(input=head, format=ox.RdfFormat.TRIG)
     store.flush()
-    del store
-    (tmp / "SOURCE").write_text(_stamp(trig_path, _digest(trig_path)))
-    old = graph_dir / f".{STORE_DIR}.old.{os.getpid()}"
-    if final.exists():
-        os.replace(final, old)
-    os.replace(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _stamp(trig_path: Path, digest: str) -> str:
@@ -346,8 +454,21 @@ def store_is_current(graph_dir: Path) -> bool:
         return False
     recorded = stamp.read_text().split()
     st = trig_path.stat()
-    return (src.read_text().strip() == stamp.read_text().strip() and len(recorded) == 3
+    return (src.read_text().split("\n")[0].strip() == stamp.read_text().strip() and len(recorded) == 3
             and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
+
+
+def _store_holds(graph_dir: Path, documents_digest: str) -> bool:
+    """The store is current and was loaded from documents' graphs of this digest."""
+    src = graph_dir / STORE_DIR / "SOURCE"
+    return (store_is_current(graph_dir) and src.read_text().split("\n")[1:2] == [f"documents {documents_digest}"]
+            and _store_opens(graph_dir))
+
+
+def _note_documents(graph_dir: Path, documents_digest: str) -> None:
+    """Record in a current store's SOURCE the digest of the documents' part it holds."""
+    src = graph_dir / STORE_DIR / "SOURCE"
+    write_atomic(src, f"{src.read_text().splitlines()[0]}\ndocuments {documents_digest}\n".encode())
 
 
 def _sweep(graph_dir: Path) -> None:
@@ -382,16 +503,31 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
             summary.changed = not target.exists() or _digest(tmp) != _digest(target)
             return summary
         with lock(graph_dir):
-            summary = compile_to(workspace, tmp, workers)
-            digest = _digest(tmp)
-            summary.changed = not target.exists() or digest != _digest(target)
-            if summary.changed:
-                with open(tmp, "rb+") as f:
-                    os.fsync(f.fileno())
-                os.replace(tmp, target)
-            write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
-            if store and not (store_is_current(graph_dir) and _store_opens(graph_dir)):
-                load_store(graph_dir)
+            loader, written = (StoreLoader(graph_dir) if store else None), {}
+
+            def documents_written(offset: int, digest: str) -> None:
+                written["digest"] = digest
+                if not _store_holds(graph_dir, digest):   # new documents: load them during the tail
+                    loader.start(tmp, offset, digest)
+
+            try:
+                summary = compile_to(workspace, tmp, workers, documents_written if loader else None)
+                digest = _digest(tmp)
+                summary.changed = not target.exists() or digest != _digest(target)
+                if summary.changed:
+                    with open(tmp, "rb+") as f:
+                        os.fsync(f.fileno())
+                    os.replace(tmp, target)
+                write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
+                if store and not (store_is_current(graph_dir) and _store_opens(graph_dir)):
+                    if loader.child is None:
+                        loader.start(target, None, written.get("digest", ""))
+                    loader.finish(target, digest)
+                elif store and written and not _store_holds(graph_dir, written["digest"]):
+                    _note_documents(graph_dir, written["digest"])   # a store of an older build
+            finally:
+                if loader:
+                    loader.cancel()
         return summary
     finally:
         tmp.unlink(missing_ok=True)

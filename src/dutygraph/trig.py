@@ -59,10 +59,15 @@ def header() -> str:
 
 def block(name: URIRef, g: Graph) -> str:
     """One named graph, its triples sorted; blank nodes get canonical labels scoped to the graph."""
-    if any(isinstance(t, BNode) for triple in g for t in triple):
-        g = to_canonical_graph(g)   # blank nodes (SHACL paths, lists) get stable labels
     scope = "g" + hashlib.sha1(str(name).encode()).hexdigest()[:8] + "_"
-    lines = sorted(f"    {_term(s, scope)} {_term(p, scope)} {_term(o, scope)} ." for s, p, o in g)
+    term, lines = _term, []
+    for s, p, o in g:
+        if type(s) is BNode or type(o) is BNode:   # SHACL paths, lists: stable labels first
+            g = to_canonical_graph(g)
+            lines = [f"    {term(s, scope)} {term(p, scope)} {term(o, scope)} ." for s, p, o in g]
+            break
+        lines.append(f"    {term(s)} {term(p)} {term(o)} .")
+    lines.sort()
     return "\n" + f"{_term(name)} {{\n" + "\n".join(lines) + ("\n" if lines else "") + "}\n"
 
 
