@@ -7,6 +7,7 @@ rdflib's SPARQL engine). Also times `load` into an Oxigraph server.
 usage: python benchmarks/scale.py --sizes 100 1000 [--plain-up-to 1000] [--out benchmarks/results]
        python benchmarks/scale.py --sizes 3200 --queries-only         (re-time the queries on a build)
        python benchmarks/scale.py --sizes 1000 --plain-queries-only   (rdflib's engine on a build)
+       python benchmarks/scale.py --sizes 3200 --build-only           (time the build alone)
 Writes one JSON file per size and prints a table. Timed on a 2-core, 24 GiB machine.
 """
 import argparse
@@ -327,6 +328,8 @@ def main() -> None:
     ap.add_argument("--only", nargs="+", metavar="LABEL", help="time only these queries (labels as in QUERIES)")
     ap.add_argument("--load-only", action="store_true",
                     help="time only `load` into a new Oxigraph server on the build already in --work")
+    ap.add_argument("--build-only", action="store_true",
+                    help="time the build alone (on the existing corpus) and put its figures in the result file")
     ap.add_argument("--reload", action="store_true", help="with --load-only: also time a second load (unchanged graphs are not sent)")
     ap.add_argument("--work", default="/tmp/dutygraph-bench")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
@@ -363,12 +366,18 @@ def main() -> None:
         shutil.rmtree(work / "graph", ignore_errors=True)
         build_s, peak, out = run_measured([sys.executable, "-m", "dutygraph", "build", "--workspace", str(work)])
         summary = dict(line.split(None, 1) for line in out.splitlines() if line and not line.startswith("graph/"))
+        built = {"jurisdictions": n, "documents": int(summary["documents"]), "triples": int(summary["triples"]),
+                 "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),
+                 "validation_worker_s": float(summary["validation"].split()[0]) if "validation" in summary else None}
+        if a.build_only:
+            result_file = Path(a.out, f"scale-{n}.json")
+            result = {**(json.loads(result_file.read_text()) if result_file.exists() else {}), **built}
+            result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            print(json.dumps(built), flush=True)
+            continue
         place, place_iri = first_place(work)
         queries, rows = query_suite(work, place, a.store_query_timeout)
-        result = {"jurisdictions": n, "documents": int(summary["documents"]), "triples": int(summary["triples"]),
-                  "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),
-                  "validation_worker_s": float(summary["validation"].split()[0]) if "validation" in summary else None,
-                  "queries_s": queries, "query_rows": rows,
+        result = {**built, "queries_s": queries, "query_rows": rows,
                   **dict(zip(("load_server_s", "reload_server_s"), (round(x, 1) for x in load_time(work))))}
         if n <= a.plain_up_to:
             labels = list(QUERIES) if n <= a.plain_queries_up_to else []   # larger: parsing and pySHACL only

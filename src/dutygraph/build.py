@@ -156,7 +156,8 @@ def _init(workspace: str, onto_dir: str) -> None:
     _W["vocab"] = vocab_mod.load(d)
     _W["shapes"] = validate.Shapes(Graph().parse(d / "shapes.ttl", format="turtle"),
                                    Graph().parse(d / "dutygraph.ttl", format="turtle"))
-    _W["register"] = Graph().parse(d / "legal-instruments.ttl", format="turtle")
+    register = Graph().parse(d / "legal-instruments.ttl", format="turtle")
+    _W["register"] = {s: list(register.triples((s, None, None))) for s in set(register.subjects())}
 
 
 def _document(path: str) -> DocResult:
@@ -175,13 +176,15 @@ def _document(path: str) -> DocResult:
     represented = {a for m, a in g.subject_objects(DG.onBehalfOf)
                    if any((p, RDF.type, FOAF.Person) in g for p in g.objects(m, ORG.member))}
     laws = set(g.objects(None, DG.refersTo))
-    # validate the document with the context its shapes look at (its places, the register); the
-    # graph is already written, so the context goes into it rather than into a copy
+    # validate the document with the context its shapes look at (its places; what the register
+    # says of the instruments it names: the shapes follow dg:refersTo and dg:instrument one step);
+    # the graph is already written, so the context goes into it rather than into a copy
     known = {j.key: j for j in doc.jurisdictions()}
     for t in jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known)):
         g.add(t)
-    for t in _W["register"]:
-        g.add(t)
+    for law in laws | set(g.objects(None, DG.instrument)):
+        for t in _W["register"].get(law, ()):
+            g.add(t)
     started = time.perf_counter()
     findings = _W["shapes"].validate(g)
     shacl_s = time.perf_counter() - started

@@ -17,13 +17,14 @@ _CACHE: dict = {}
 
 
 def _term(t, scope: str = "") -> str:
+    hit = _CACHE.get(t)   # never a blank node: terms of different kinds are never equal
+    if hit is not None:
+        return hit
     if isinstance(t, BNode):
         return f"_:{scope}{t}"
-    hit = _CACHE.get(t)
-    if hit is None:
-        hit = _CACHE[t] = _render(t)
-        if len(_CACHE) > 500_000:
-            _CACHE.clear()
+    if len(_CACHE) > 500_000:
+        _CACHE.clear()
+    hit = _CACHE[t] = _render(t)
     return hit
 
 
