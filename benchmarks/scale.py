@@ -277,6 +277,15 @@ def load_time(workdir: Path, again: bool = True) -> tuple[float, ...]:
         shutil.rmtree(store, ignore_errors=True)
 
 
+def read_results(result_file: Path) -> dict:
+    """A size's result file (figures of earlier runs that this one does not measure stay)."""
+    return json.loads(result_file.read_text()) if result_file.exists() else {}
+
+
+def write_results(result_file: Path, result: dict) -> None:
+    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 def first_place(work: Path) -> tuple[str, str]:
     """The place the one-place queries ask about: the first prefecture by name (with its counties)."""
     from dutygraph import Workspace
@@ -294,20 +303,20 @@ def requery(work: Path, result_file: Path, timeout: float) -> None:
     shutil.rmtree(work / "queries", ignore_errors=True)
     shutil.copytree(ROOT / "queries", work / "queries")
     queries, rows = query_suite(work, first_place(work)[0], timeout)
-    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    result = read_results(result_file)
     for key, new in (("queries_s", queries), ("query_rows", rows)):   # labels no longer in the suite go
         result[key] = {k: v for k, v in {**result.get(key, {}), **new}.items() if k in SUITE}
-    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    write_results(result_file, result)
     print(json.dumps({"queries_s": queries, "query_rows": rows}, ensure_ascii=False, indent=2), flush=True)
 
 
 def replain(work: Path, result_file: Path, timeout: float) -> None:
     """rdflib's engine on the queries of an existing build, beside the embedded figures of its file."""
-    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    result = read_results(result_file)
     found = plain(work, first_place(work)[1], timeout, 0, list(QUERIES))
     result["plain"] = {**{k: v for k, v in result.get("plain", {}).items() if not k.startswith("query:")}, **found}
     result["plain_ratio"] = ratio(result.get("queries_s", {}), result["plain"])
-    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    write_results(result_file, result)
     print(json.dumps({"plain": result["plain"], "plain_ratio": result["plain_ratio"]}, ensure_ascii=False, indent=2), flush=True)
 
 
@@ -350,9 +359,9 @@ def main() -> None:
             continue
         if a.load_only:
             result_file = Path(a.out, f"scale-{n}.json")
-            result = json.loads(result_file.read_text()) if result_file.exists() else {}
+            result = read_results(result_file)
             result.update(zip(("load_server_s", "reload_server_s"), (round(x, 1) for x in load_time(work, a.reload))))
-            result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            write_results(result_file, result)
             print(json.dumps({k: result.get(k) for k in ("load_server_s", "reload_server_s")}), flush=True)
             continue
         if not (work / "corpus").exists():
@@ -371,8 +380,8 @@ def main() -> None:
                  "validation_worker_s": float(summary["validation"].split()[0]) if "validation" in summary else None}
         if a.build_only:
             result_file = Path(a.out, f"scale-{n}.json")
-            result = {**(json.loads(result_file.read_text()) if result_file.exists() else {}), **built}
-            result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            result = {**read_results(result_file), **built}
+            write_results(result_file, result)
             print(json.dumps(built), flush=True)
             continue
         place, place_iri = first_place(work)
@@ -384,7 +393,7 @@ def main() -> None:
             result["plain"] = plain(work, place_iri, a.query_timeout, a.plain_timeout, labels)
             if labels:
                 result["plain_ratio"] = ratio(queries, result["plain"])
-        Path(a.out, f"scale-{n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+        write_results(Path(a.out, f"scale-{n}.json"), result)
         print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
 
 

@@ -461,10 +461,15 @@ def store_is_current(graph_dir: Path) -> bool:
             and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
 
 
+def _documents_digest(graph_dir: Path) -> str | None:
+    """The digest of the documents' part the store was loaded from, as its SOURCE records it."""
+    lines = (graph_dir / STORE_DIR / "SOURCE").read_text().splitlines()
+    return lines[1].removeprefix("documents ") if len(lines) > 1 and lines[1].startswith("documents ") else None
+
+
 def _store_holds(graph_dir: Path, documents_digest: str) -> bool:
     """The store is current and was loaded from documents' graphs of this digest."""
-    src = graph_dir / STORE_DIR / "SOURCE"
-    return (store_is_current(graph_dir) and src.read_text().split("\n")[1:2] == [f"documents {documents_digest}"]
+    return (store_is_current(graph_dir) and _documents_digest(graph_dir) == documents_digest
             and _store_opens(graph_dir))
 
 
@@ -526,7 +531,7 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                     if loader.child is None:
                         loader.start(target, None, written.get("digest", ""))
                     loader.finish(target, digest)
-                elif store and written and not _store_holds(graph_dir, written["digest"]):
+                elif store and written and _documents_digest(graph_dir) != written["digest"]:
                     _note_documents(graph_dir, written["digest"])   # a store of an older build
             finally:
                 if loader:

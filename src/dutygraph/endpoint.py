@@ -79,6 +79,7 @@ def _blocks(trig: Path):
                 if m:
                     prefixes[m.group(1)] = m.group(2)
                     header.append(line)
+                    prologue = ""   # joined again at the next graph
                 elif line.endswith(" {"):
                     name, lines = _expand(line[:-2].strip(), prefixes, damaged), []
                     prologue = prologue or "".join(h + "\n" for h in header)
