@@ -10,8 +10,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF
 
-from dutygraph import Workspace, build, corpus as corpus_mod, validate
-from dutygraph.namespaces import DG
+from dutygraph import Workspace, build, corpus as corpus_mod, trig, validate
+from dutygraph.namespaces import DG, OA, SH, Namespace
+
+DGS = Namespace("https://w3id.org/dutygraph/shapes#")
 from dutygraph.vocab import ontology_dir
 
 from conftest import synth_corpus as synth
@@ -90,17 +92,25 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
             assert held and {law: u[f"duties_{how}"] for law, u in use.items() if u[f"duties_{how}"]} == dict(held)
 
 
-def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path):
-    one, two = tmp_path / "one.trig", tmp_path / "two.trig"
+def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path, monkeypatch):
+    """Documents in two workers, and the cross-document shapes split between two processes by
+    unit (each with a unit's stand-ins, every place and concept): the same bytes as one process."""
+    one, two, split = tmp_path / "one.trig", tmp_path / "two.trig", tmp_path / "split.trig"
     assert len(corpus_mod.document_paths(national.path)) >= build.PARALLEL_FROM
     build.compile_to(national.path, one, workers=1)
     build.compile_to(national.path, two, workers=2)
-    assert one.read_bytes() == two.read_bytes() == (national.path / "graph" / "dutygraph.trig").read_bytes()
+    monkeypatch.setattr(build, "SHARED_PARALLEL_FROM", 1)
+    build.compile_to(national.path, split, workers=2)
+    assert one.read_bytes() == two.read_bytes() == split.read_bytes() == (national.path / "graph" / "dutygraph.trig").read_bytes()
+    findings = Dataset().parse(one, format="trig").graph(build.graph_iri("validation"))
+    shared = {DGS.MemberUnitDuty, DGS.MemberUnitRepresentative}
+    assert len({f for f, s in findings.subject_objects(SH.sourceShape) if s in shared}) > 10   # the split has work to do
 
 
 def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):
-    """pyshacl-turbo (the build's engine) and pySHACL agree on the seeds' document graphs, whole and
-    damaged (triples dropped, wrong values added), so the speed costs no finding."""
+    """pyshacl-turbo (the build's engine, given the graph or the TriG lines the build writes) and
+    pySHACL agree on the seeds' document graphs, whole and damaged (triples dropped, wrong values
+    added), so the speed costs no finding."""
     d = ontology_dir(seed_ws.path)
     shapes = Graph().parse(d / "shapes.ttl")
     onto = Graph().parse(d / "dutygraph.ttl")
@@ -125,8 +135,26 @@ def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):
             found_turbo = turbo.validate(a)
             found_plain = plain.validate(b)
             assert set(found_turbo) == set(found_plain)
+            # the build's way: the lines it writes, parsed by pyshacl-turbo itself
+            assert set(turbo.validate_lines(trig.lines(copy))) == set(found_plain)
             checked += len(set(found_turbo.subjects(RDF.type, DG.ValidationFinding)))
     assert checked > 100   # the damage was seen
+
+
+def test_a_span_that_does_not_quote_its_source_stops_the_build(seed_ws):
+    """The offset check reads the graph as the writer left it: one quote changed is caught."""
+    ds = Dataset()
+    ds.parse(seed_ws.graph_file, format="trig")
+    g = next(ds.graph(c.identifier) for c in ds.graphs() if "/graph/000" in str(c.identifier))
+    doc = next(o for o in g.objects(None, OA.hasSource))
+    text = (seed_ws.path / str(g.value(doc, DG.path))).read_text(encoding="utf-8")
+    copy = Graph()
+    copy += g
+    validate.check_offsets(copy, {doc: text})   # as built: every quote is the text at its offsets
+    quote, exact = next((q, e) for q, e in copy.subject_objects(OA.exact) if len(str(e)) > 1)
+    copy.set((quote, OA.exact, Literal(str(exact)[1:] + str(exact)[0])))
+    with pytest.raises(validate.DutygraphError, match="does not quote its source"):
+        validate.check_offsets(copy, {doc: text})
 
 
 def test_an_unknown_engine_is_a_user_error():
@@ -141,9 +169,9 @@ def _quads_of(source) -> tuple[set[str], int]:
 
 
 def test_the_store_holds_exactly_the_graph_file_after_a_build_and_a_changed_rebuild(national, tmp_path):
-    """The store is filled while the build is still writing the shared graphs (the documents'
-    graphs first, the rest after): it must end up with every quad of the TriG, no more, also after
-    a document changes, and an unchanged rebuild leaves it alone."""
+    """The store is filled while the build writes the TriG (everything but the findings as the
+    workers' graphs arrive, the findings after): it must end up with every quad of the TriG, no
+    more, also after a document changes, and an unchanged rebuild leaves it alone."""
     import shutil
 
     import pyoxigraph as ox
@@ -161,14 +189,14 @@ def test_the_store_holds_exactly_the_graph_file_after_a_build_and_a_changed_rebu
         finally:
             del store
 
-    assert same_as_file() and "documents " in (graph / "store" / "SOURCE").read_text()
+    assert same_as_file() and "head " in (graph / "store" / "SOURCE").read_text()
     first = (graph / "store" / "SOURCE").stat().st_mtime_ns
     ws.build()
     assert (graph / "store" / "SOURCE").stat().st_mtime_ns == first   # unchanged: not loaded again
     source = (graph / "store" / "SOURCE").read_text()
     (graph / "store" / "SOURCE").write_text(source.splitlines()[0] + "\n")   # as an older build wrote it
     inode = (graph / "store").stat().st_ino   # a load fills a new directory and swaps it in
-    ws.build()   # still current: it learns its documents' digest and is not loaded again
+    ws.build()   # still current: it learns its head's digest and is not loaded again
     assert (graph / "store" / "SOURCE").read_text() == source and (graph / "store").stat().st_ino == inode
     first = (graph / "store" / "SOURCE").stat().st_mtime_ns
     doc = sorted((ws.path / "corpus").glob("*.txt"))[0]
@@ -191,3 +219,38 @@ def test_a_failed_store_load_is_one_clear_error_and_keeps_the_old_store(tiny_ws,
         ws.build()
     assert (tiny_ws / "graph" / "store" / "SOURCE").read_text() == source
     assert not list((tiny_ws / "graph").glob(".store*"))
+
+
+def test_the_loader_follows_the_graph_file_as_it_is_written(tmp_path):
+    """The store's child reads the TriG while the build appends to it: at the file's current end it
+    waits, and it stops exactly where the build says the head ends (the build writes the findings
+    only once the child has said it knows)."""
+    import os
+    import threading
+    import time
+
+    path = tmp_path / "growing.trig"
+    path.write_bytes(b"")
+    end_r, end_w = os.pipe()
+    ack_r, ack_w = os.pipe()
+    docs = [b"<a> { <s> <p> 1 . }\n", b"<b> { <s> <p> 2 . }\n"]
+
+    def writer():
+        with open(path, "ab") as f:
+            for piece in docs:
+                time.sleep(0.3)   # longer than the reader's wait: it sees the file end several times
+                f.write(piece)
+                f.flush()
+            os.write(end_w, f"{sum(map(len, docs))}\n".encode())
+            os.close(end_w)
+            with os.fdopen(ack_r, "rb") as ack:
+                assert ack.readline() == b"ok\n"
+            f.write(b"<validation> { <s> <p> 3 . }\n")   # the rest, loaded afterwards
+
+    t = threading.Thread(target=writer)
+    t.start()
+    with os.fdopen(end_r, "rb") as follow, os.fdopen(ack_w, "wb") as ack, \
+            build._part(path, 0, follow=follow, ack=ack) as stream:
+        got = stream.read()
+    t.join()
+    assert got == b"".join(docs)

@@ -6,8 +6,9 @@ held whole in Python; the cross-document shapes (units, member units, jurisdicti
 run once on the shared resources. The TriG is deterministic (the same corpus gives the same bytes),
 written to a temporary file and renamed (a killed build leaves the last good graph), under a lock
 (a second build is refused). The graph is bulk-loaded into a new on-disk Oxigraph store
-(``graph/store/``, which read commands use): the documents' graphs by a child process while the
-shared ones are made, then the rest, and the new store replaces the old.
+(``graph/store/``, which read commands use): every graph but the findings by a child process that
+follows the TriG while the workers write it, then the findings; the store is optimised and
+replaces the old.
 """
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ import hashlib
 import io
 import multiprocessing as mp
 import os
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +42,7 @@ GRAPH_FILE = "dutygraph.trig"
 STORE_DIR = "store"
 ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl", "shapes-shared.ttl")
 PARALLEL_FROM = 16   # documents: below this a build runs in one process
+SHARED_PARALLEL_FROM = 5_000   # units: below this the cross-document shapes run in one process
 _LOAD_CHILD = "import sys; from dutygraph.build import _load_part; _load_part(*sys.argv[1:])"
 
 
@@ -169,24 +174,23 @@ def _document(path: str) -> DocResult:
     g = writer.write(ex)
     validate.check_offsets(g, {writer.iri: doc.text})
     name = graph_iri(doc.id)
-    block, size = trig.block(name, g), len(g)
+    lines = trig.lines(g, name)
+    block, size = trig.wrap(name, lines), len(lines)
     units = [(iri, ref, sorted(shared.names[iri])) for iri, ref in shared.refs.items()]
     with_duty = {o for o in g.objects(None, CV.hasParticipant)}
     members = [(s, o) for s, o in g.subject_objects(DG.memberUnitOf)]
-    represented = {a for m, a in g.subject_objects(DG.onBehalfOf)
-                   if any((p, RDF.type, FOAF.Person) in g for p in g.objects(m, ORG.member))}
+    people = {m for m, p in g.subject_objects(ORG.member) if (p, RDF.type, FOAF.Person) in g}
+    represented = {a for m, a in g.subject_objects(DG.onBehalfOf) if m in people}
     laws = set(g.objects(None, DG.refersTo))
-    # validate the document with the context its shapes look at (its places; what the register
-    # says of the instruments it names: the shapes follow dg:refersTo and dg:instrument one step);
-    # the graph is already written, so the context goes into it rather than into a copy
+    # validate the document's lines with the context its shapes look at (its places; what the
+    # register says of the instruments it names: the shapes follow dg:refersTo and dg:instrument
+    # one step)
     known = {j.key: j for j in doc.jurisdictions()}
-    for t in jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known)):
-        g.add(t)
+    context = [trig.line(*t) for t in jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))]
     for law in laws | set(g.objects(None, DG.instrument)):
-        for t in _W["register"].get(law, ()):
-            g.add(t)
+        context += [trig.line(*t) for t in _W["register"].get(law, ())]
     started = time.perf_counter()
-    findings = _W["shapes"].validate(g)
+    findings = _W["shapes"].validate_lines(lines + context)
     shacl_s = time.perf_counter() - started
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
                      with_duty, members, represented, laws,
@@ -233,11 +237,13 @@ def _results(workspace: Path, onto_dir: Path, paths: list[Path], workers: int):
         yield from pool.imap(_document, [str(p) for p in paths], chunksize=4)
 
 
-def compile_to(workspace: Path, out: Path, workers: int | None = None, documents_written=None) -> Summary:
+def compile_to(workspace: Path, out: Path, workers: int | None = None, head_written=None) -> Summary:
     """Write the whole TriG to ``out``; return the summary. Nothing else on disk changes.
 
-    ``documents_written(offset, digest)``, if given, is called once the documents' graphs are in
-    ``out`` (its first ``offset`` bytes, of that SHA-256), before the shared graphs are made."""
+    ``head_written(offset, digest)``, if given, is called once every graph but the findings is in
+    ``out`` (its first ``offset`` bytes, of that SHA-256; the graphs are in order of name and the
+    findings' graph, ``validation``, is followed by ``vocabularies`` alone), before the
+    cross-document shapes run."""
     started = time.perf_counter()
     workspace = Path(workspace).resolve()
     onto_dir = vocab_mod.ontology_dir(workspace)
@@ -249,7 +255,7 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, documents
     summary = Summary(documents=len(paths))
     shared = Shared()
     known: dict[str, jur.Jurisdiction] = {}
-    findings = Graph()
+    findings = Graph(store="SimpleMemory")
     with_duty, represented, members, laws = set(), set(), [], set()
     progress = Progress(len(paths))
     head = hashlib.sha256()
@@ -273,22 +279,30 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, documents
             members += r.members
             laws |= r.laws
             progress.step()
-        if documents_written:
-            f.flush()
-            documents_written(f.tell(), head.hexdigest())
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
                 graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
         tail[graph_iri("vocabularies")] = vocabs
+        body = {name: trig.lines(g, name) for name, g in tail.items()}
+        validation = graph_iri("validation")
+        # the shared graphs that come before the findings go out before the shapes run over them
+        before = sorted((name for name in body if str(name) < str(validation)), key=str)
+        for name in before:
+            f.write(_hashed(head, trig.wrap(name, body[name])))
+        if head_written:
+            f.flush()
+            head_written(f.tell(), head.hexdigest())
         t = time.perf_counter()
-        findings += _shared_findings(onto_dir, tail, members, with_duty, represented)
+        findings += _shared_findings(onto_dir, body, members, with_duty, represented, workers)
         summary.validation_seconds += time.perf_counter() - t
-        tail[graph_iri("validation")] = findings
-        for name in sorted(tail, key=str):
-            f.write(trig.block(name, tail[name]))
-            summary.triples += len(tail[name])
+        tail[validation] = findings
+        body[validation] = trig.lines(findings, validation)
+        for name in sorted(body, key=str):
+            if name not in before:
+                f.write(trig.wrap(name, body[name]))
+        summary.triples += sum(len(lines) for lines in body.values())
     summary.findings = validate.severity_counts(findings)
     summary.jurisdictions = len({s for s in tail[graph_iri("jurisdictions")].subjects(RDF.type, DG.Jurisdiction)})
     summary.agencies = sum(1 for ref in shared.refs.values() if not ref.collective)
@@ -302,24 +316,53 @@ def _hashed(h, text: str) -> str:
     return text
 
 
-def _shared_findings(onto_dir: Path, tail: dict, members, with_duty, represented) -> Graph:
-    """The cross-document shapes, over the shared graphs and the links the documents reported."""
-    shapes = Graph().parse(onto_dir / "shapes.ttl", format="turtle").parse(onto_dir / "shapes-shared.ttl", format="turtle")
-    onto = Graph().parse(onto_dir / "dutygraph.ttl", format="turtle")
-    data = Graph()
-    for name in (graph_iri("agencies"), graph_iri("jurisdictions"), graph_iri("vocabularies")):
-        data += tail[name]
-    for agency, body in members:
-        data.add((agency, DG.memberUnitOf, body))
+def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented, workers: int) -> Graph:
+    """The cross-document shapes, over the shared graphs (their TriG lines) and the links the
+    documents reported, in ``workers`` processes: each takes the units of its share (a unit's
+    findings look at the unit, its places and the vocabularies alone) with every place and concept."""
+    own: dict[str, list[str]] = {}   # a unit's lines, by the unit as the lines write it
+    for line in body[graph_iri("agencies")]:
+        own.setdefault(line.split(" ", 5)[4], []).append(line)
+
+    def add(agency, *triples) -> None:
+        own.setdefault(trig.term(agency), []).extend(trig.line(*t) for t in triples)
+
+    for agency, b in members:
+        add(agency, (agency, DG.memberUnitOf, b))
     # stand-ins for links that live in other documents' graphs (only the validator sees them)
     for agency in with_duty:
-        data.add((URIRef(f"{agency}#duty"), CV.hasParticipant, agency))
+        add(agency, (URIRef(f"{agency}#duty"), CV.hasParticipant, agency))
     for agency in represented:
         m, p = URIRef(f"{agency}#representative"), URIRef(f"{agency}#person")
-        data.add((m, DG.onBehalfOf, agency))
-        data.add((m, ORG.member, p))
-        data.add((p, RDF.type, FOAF.Person))
-    return validate.shacl(data, shapes, onto)
+        add(agency, (m, DG.onBehalfOf, agency), (m, ORG.member, p), (p, RDF.type, FOAF.Person))
+    common = [line for name in ("jurisdictions", "vocabularies") for line in body[graph_iri(name)]]
+    n = workers if len(own) >= SHARED_PARALLEL_FROM else 1
+    shares: list[list[str]] = [[] for _ in range(n)]
+    for key, lines in own.items():
+        shares[zlib.crc32(key.encode()) % n].extend(lines)
+    _SHARES[:] = [(onto_dir, share + common) for share in shares]
+    if n == 1:
+        found = [_share_findings(0)]
+    else:
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with ctx.Pool(n) as pool:
+            found = pool.map(_share_findings, range(n))
+    _SHARES.clear()
+    out = Graph(store="SimpleMemory")
+    for triples in found:
+        for t in triples:
+            out.add(t)
+    return out
+
+
+_SHARES: list = []   # what each process of the cross-document shapes checks (inherited by fork)
+
+
+def _share_findings(i: int) -> list:
+    onto_dir, lines = _SHARES[i]
+    shapes = Graph().parse(onto_dir / "shapes.ttl", format="turtle").parse(onto_dir / "shapes-shared.ttl", format="turtle")
+    onto = Graph().parse(onto_dir / "dutygraph.ttl", format="turtle")
+    return list(validate.Shapes(shapes, onto).validate_lines(lines))
 
 
 def _digest(path: Path) -> str:
@@ -333,48 +376,65 @@ def _digest(path: Path) -> str:
 class StoreLoader:
     """A new store, filled beside the old one and swapped in when complete.
 
-    The build hands it the documents' graphs as soon as they are written: a child process
-    bulk-loads them while the build makes the shared graphs and runs the cross-document shapes, a
-    single-threaded tail that leaves the second core idle. ``finish`` adds the rest of the TriG.
+    A child process bulk-loads the TriG while the build writes it: it follows the file as the
+    workers' graphs arrive (Oxigraph loads in batches, so the store fills during the documents'
+    phase instead of after it) and stops where the head ends (every graph but the findings, which
+    come last but for the small vocabularies' graph), while the build runs the cross-document
+    shapes. ``finish`` adds the rest, optimises and swaps.
     """
 
     def __init__(self, graph_dir: Path):
-        self.graph_dir, self.child, self.offset, self.digest = graph_dir, None, None, ""
+        self.graph_dir, self.child, self.offset, self.digest, self.errors = graph_dir, None, None, "", None
         self.tmp = graph_dir / f".{STORE_DIR}.{os.getpid()}.tmp"
 
-    def start(self, trig_path: Path, offset: int | None = None, digest: str = "") -> None:
-        """Load the first ``offset`` bytes of ``trig_path`` (None: all of it) in a child process."""
+    def start(self, trig_path: Path, follow: bool = False, digest: str = "") -> None:
+        """Load ``trig_path`` in a child process: all of it, or (``follow``) the file as it grows,
+        up to where :meth:`head_end` says the head ends."""
         shutil.rmtree(self.tmp, ignore_errors=True)
-        self.offset, self.digest = offset, digest
+        self.offset, self.digest = None, digest
         here = str(Path(__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
         fd = os.open(trig_path, os.O_RDONLY)   # the child reads this file even once it is renamed
+        self.errors = tempfile.TemporaryFile()   # not a pipe: a full one would stop the child
         try:
             self.child = subprocess.Popen(
-                [sys.executable, "-c", _LOAD_CHILD,
-                 str(self.tmp), str(fd), str(-1 if offset is None else offset)],
-                env=env, pass_fds=(fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [sys.executable, "-c", _LOAD_CHILD, str(self.tmp), str(fd), "follow" if follow else "all"],
+                env=env, pass_fds=(fd,), stdin=subprocess.PIPE if follow else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if follow else subprocess.DEVNULL, stderr=self.errors,
                 preexec_fn=_die_with_parent)
         finally:
             os.close(fd)
+
+    def head_end(self, offset: int, digest: str) -> None:
+        """Tell a following child that the head ends at ``offset`` (of that SHA-256), and wait
+        until it knows: nothing may be written past the end before."""
+        self.offset, self.digest = offset, digest
+        try:
+            self.child.stdin.write(f"{offset}\n".encode())
+            self.child.stdin.close()
+        except BrokenPipeError:   # the child has failed: finish says why
+            return
+        self.child.stdout.readline()   # "ok", or nothing if it failed
 
     def finish(self, trig_path: Path, digest: str) -> None:
         """Wait for the child, load the rest of the TriG (now at ``trig_path``, of SHA-256
         ``digest``), optimise, stamp and swap the stores."""
         import pyoxigraph as ox
 
-        _out, err = self.child.communicate()
-        if self.child.returncode != 0:
-            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        if self.child.wait() != 0:
+            self.errors.seek(0)
+            last = (self.errors.read().decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
             raise DutygraphError(f"loading the store failed ({last[:160]}); run 'dutygraph build' again")
         store = ox.Store(str(self.tmp))
         if self.offset is not None:
             with _part(trig_path, self.offset, before=trig.header().encode("utf-8")) as rest:
                 store.bulk_load(input=rest, format=ox.RdfFormat.TRIG)
+        # once, over everything: a query suite took twice as long on a store as loaded, and 5-25%
+        # longer with the findings' graph left as loaded
         store.optimize()
         store.flush()
         del store
-        (self.tmp / "SOURCE").write_text(f"{_stamp(trig_path, digest)}\ndocuments {self.digest}\n")
+        (self.tmp / "SOURCE").write_text(f"{_stamp(trig_path, digest)}\nhead {self.digest}\n")
         final, old = self.graph_dir / STORE_DIR, self.graph_dir / f".{STORE_DIR}.old.{os.getpid()}"
         if final.exists():
             os.replace(final, old)
@@ -386,6 +446,9 @@ class StoreLoader:
         if self.child and self.child.poll() is None:
             self.child.kill()
             self.child.wait()
+        if self.errors:
+            self.errors.close()
+        self.child = self.errors = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -401,13 +464,19 @@ def _die_with_parent() -> None:
 
 
 class _Part(io.RawIOBase):
-    """Bytes ``start`` to ``end`` of a file after ``before``: a piece of the TriG as a stream (the
-    documents' graphs while the build is still appending the shared ones after them)."""
+    """Bytes ``start`` to ``end`` of a file after ``before``: a piece of the TriG as a stream.
 
-    def __init__(self, source: Path | int, start: int, end: int | None, before: bytes = b""):
+    With ``follow`` (a stream that will give the end offset) the file is still being written: at
+    its current end the reader waits for more bytes or for the end, and it looks for the end before
+    every read. Once it knows, it says so on ``ack``; the build writes nothing past the end before
+    that, so the reader never reads beyond it."""
+
+    def __init__(self, source: Path | int, start: int, end: int | None, before: bytes = b"",
+                 follow=None, ack=None):
         self.f = open(source, "rb")   # a path or a file descriptor
         self.f.seek(start)
-        self.left, self.before = (None if end is None else end - start), before
+        self.pos, self.left, self.before = start, (None if end is None else end - start), before
+        self.follow, self.ack = follow, ack
 
     def readable(self) -> bool:
         return True
@@ -417,28 +486,51 @@ class _Part(io.RawIOBase):
             n = min(len(b), len(self.before))
             b[:n], self.before = self.before[:n], self.before[n:]
             return n
-        want = len(b) if self.left is None else min(len(b), self.left)
-        got = self.f.readinto(memoryview(b)[:want]) if want > 0 else 0
-        if self.left is not None:
-            self.left -= got
-        return got
+        while True:
+            if self.follow is not None:
+                self._learn_end(0)
+            want = len(b) if self.left is None else min(len(b), self.left)
+            got = self.f.readinto(memoryview(b)[:want]) if want > 0 else 0
+            self.pos += got
+            if self.left is not None:
+                self.left -= got
+            if got or self.follow is None:
+                return got
+            self._learn_end(0.2)   # at the current end of a growing file
+
+    def _learn_end(self, timeout: float) -> None:
+        ready, _, _ = select.select([self.follow], [], [], timeout)
+        if not ready:
+            return
+        line = self.follow.readline()
+        if not line.strip():
+            raise OSError("the build stopped before its graphs were written")
+        self.left, self.follow = int(line) - self.pos, None
+        if self.left < 0:
+            raise OSError("read past the end of the head")
+        if self.ack is not None:
+            self.ack.write(b"ok\n")
+            self.ack.flush()
 
     def close(self) -> None:
         self.f.close()
         super().close()
 
 
-def _part(source: Path | int, start: int, end: int | None = None, before: bytes = b"") -> io.BufferedReader:
-    return io.BufferedReader(_Part(source, start, end, before), 1 << 20)
+def _part(source: Path | int, start: int, end: int | None = None, before: bytes = b"",
+          follow=None, ack=None) -> io.BufferedReader:
+    return io.BufferedReader(_Part(source, start, end, before, follow, ack), 1 << 20)
 
 
-def _load_part(store_dir: str, fd: str, end: str) -> None:
-    """The loader's child: bulk-load the TriG open at ``fd``, its first ``end`` bytes (-1: all),
-    into a new store."""
+def _load_part(store_dir: str, fd: str, mode: str) -> None:
+    """The loader's child: bulk-load the TriG open at ``fd`` into a new store, all of it or
+    (``follow``) as the build writes it, up to the offset it sends on stdin (acknowledged on
+    stdout)."""
     import pyoxigraph as ox
 
     store = ox.Store(store_dir)
-    with _part(int(fd), 0, end=None if int(end) < 0 else int(end)) as head:
+    follow = mode == "follow"
+    with _part(int(fd), 0, follow=sys.stdin.buffer if follow else None, ack=sys.stdout.buffer if follow else None) as head:
         store.bulk_load(input=head, format=ox.RdfFormat.TRIG)
     store.flush()
 
@@ -461,22 +553,23 @@ def store_is_current(graph_dir: Path) -> bool:
             and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
 
 
-def _documents_digest(graph_dir: Path) -> str | None:
-    """The digest of the documents' part the store was loaded from, as its SOURCE records it."""
+def _head_digest(graph_dir: Path) -> str | None:
+    """The digest of the TriG's head (every graph but the findings) the store was loaded from, as
+    its SOURCE records it."""
     lines = (graph_dir / STORE_DIR / "SOURCE").read_text().splitlines()
-    return lines[1].removeprefix("documents ") if len(lines) > 1 and lines[1].startswith("documents ") else None
+    return lines[1].removeprefix("head ") if len(lines) > 1 and lines[1].startswith("head ") else None
 
 
-def _store_holds(graph_dir: Path, documents_digest: str) -> bool:
-    """The store is current and was loaded from documents' graphs of this digest."""
-    return (store_is_current(graph_dir) and _documents_digest(graph_dir) == documents_digest
+def _store_holds(graph_dir: Path, head_digest: str) -> bool:
+    """The store is current and was loaded from a head of this digest."""
+    return (store_is_current(graph_dir) and _head_digest(graph_dir) == head_digest
             and _store_opens(graph_dir))
 
 
-def _note_documents(graph_dir: Path, documents_digest: str) -> None:
-    """Record in a current store's SOURCE the digest of the documents' part it holds."""
+def _note_head(graph_dir: Path, head_digest: str) -> None:
+    """Record in a current store's SOURCE the digest of the head it holds."""
     src = graph_dir / STORE_DIR / "SOURCE"
-    write_atomic(src, f"{src.read_text().splitlines()[0]}\ndocuments {documents_digest}\n".encode())
+    write_atomic(src, f"{src.read_text().splitlines()[0]}\nhead {head_digest}\n".encode())
 
 
 def _sweep(graph_dir: Path) -> None:
@@ -513,13 +606,18 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
         with lock(graph_dir):
             loader, written = (StoreLoader(graph_dir) if store else None), {}
 
-            def documents_written(offset: int, digest: str) -> None:
+            def head_written(offset: int, digest: str) -> None:
                 written["digest"] = digest
-                if not _store_holds(graph_dir, digest):   # new documents: load them during the tail
-                    loader.start(tmp, offset, digest)
+                if _store_holds(graph_dir, digest):   # the store has this head already
+                    loader.cancel()
+                else:
+                    loader.head_end(offset, digest)
 
             try:
-                summary = compile_to(workspace, tmp, workers, documents_written if loader else None)
+                if loader:   # the child follows the TriG from its first byte
+                    tmp.write_bytes(b"")
+                    loader.start(tmp, follow=True)
+                summary = compile_to(workspace, tmp, workers, head_written if loader else None)
                 digest = _digest(tmp)
                 summary.changed = not target.exists() or digest != _digest(target)
                 if summary.changed:
@@ -529,10 +627,10 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                 write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
                 if store and not (store_is_current(graph_dir) and _store_opens(graph_dir)):
                     if loader.child is None:
-                        loader.start(target, None, written.get("digest", ""))
+                        loader.start(target, digest=written.get("digest", ""))
                     loader.finish(target, digest)
-                elif store and written and _documents_digest(graph_dir) != written["digest"]:
-                    _note_documents(graph_dir, written["digest"])   # a store of an older build
+                elif store and written and _head_digest(graph_dir) != written["digest"]:
+                    _note_head(graph_dir, written["digest"])   # a store of an older build
             finally:
                 if loader:
                     loader.cancel()

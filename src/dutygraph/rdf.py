@@ -4,6 +4,7 @@ span is a Web Annotation SpecificResource with a TextPositionSelector and a Text
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from .jurisdictions import Jurisdiction
 from .linking import body_iri, law_iri, person_iri, preferred_name, unit_iri
 from .namespaces import CV, DG, ELI, ID, OA, ORG, PROV, SCHEMA, concept, slug
 from .records import Extraction, LawMention, Membership, Statement, Target, UnitRef
+from .triples import Triples
 from .vocab import Vocabulary
 
 SPACES = re.compile(r"\s+")
@@ -25,7 +27,9 @@ def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def nonneg(n: int) -> Literal:
+    """An offset or count (offsets repeat from document to document: made once each)."""
     return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
@@ -49,8 +53,7 @@ class DocumentWriter:
 
     def __init__(self, doc: Document, vocab: Vocabulary, shared: Shared):
         self.doc, self.vocab, self.shared = doc, vocab, shared
-        # one graph, no contexts: rdflib's simple store adds and finds about twice as fast
-        self.g = Graph(store="SimpleMemory", bind_namespaces="none")
+        self.g = Triples()   # written once, read a few times (see triples.py)
         self.iri = ID[f"doc/{slug(doc.id)}"]
         self._agency_first: dict[URIRef, tuple[int, int]] = {}
 
@@ -86,7 +89,7 @@ class DocumentWriter:
         return iri
 
     # ---------------------------------------------------------------- the document
-    def write(self, ex: Extraction) -> Graph:
+    def write(self, ex: Extraction) -> Triples:
         self._document()
         mentions = {m.span: self._mention(m) for m in ex.laws}
         self._document_bases = [(m, mentions[m.span]) for m in ex.document_bases]
@@ -199,10 +202,10 @@ class DocumentWriter:
             stated.setdefault(m.key, ("document", mention))
         groups = set(st.target_groups)
         inferred: dict[str, list[str]] = {}
-        for inst in sorted(self.vocab.instruments.values(), key=lambda i: i.key):
-            via = sorted(set(inst.themes) & st.themes)
-            if inst.kind in INFERABLE and via and not (inst.audience and groups and not groups & set(inst.audience)):
-                inferred[inst.key] = via
+        for key, themes, audience in _inferable(self.vocab):
+            via = sorted(themes & st.themes)
+            if via and not (audience and groups and not groups & audience):
+                inferred[key] = via
         for key in sorted(set(stated) | set(inferred)):
             b = URIRef(f"{iri}/basis/{slug(key)}")
             g.add((iri, DG.hasLegalBasis, b))
@@ -309,9 +312,16 @@ class DocumentWriter:
             g.add((iri, DG.theme, concept("theme", t)))
 
 
+@functools.lru_cache(maxsize=8)
+def _inferable(vocab: Vocabulary) -> tuple:
+    """(key, themes, audience) of the registered instruments a duty's themes can rest on."""
+    return tuple((i.key, frozenset(i.themes), frozenset(i.audience))
+                 for i in sorted(vocab.instruments.values(), key=lambda i: i.key) if i.kind in INFERABLE)
+
+
 def shared_graph(shared: Shared) -> Graph:
     """Agencies and collectives: type, jurisdiction and the name to show, once for all documents."""
-    g = Graph(bind_namespaces="none")
+    g = Graph(store="SimpleMemory", bind_namespaces="none")
     for iri, ref in shared.refs.items():
         g.add((iri, DCTERMS.spatial, ref.jurisdiction.iri))
         g.add((iri, SKOS.prefLabel, zh(preferred_name(shared.names[iri]))))
@@ -328,7 +338,7 @@ def shared_graph(shared: Shared) -> Graph:
 
 
 def jurisdiction_graph(shared: Shared, resolve_chain) -> Graph:
-    g = Graph(bind_namespaces="none")
+    g = Graph(store="SimpleMemory", bind_namespaces="none")
     scheme = ID["jurisdiction"]
     for j in sorted(shared.jurisdictions.values(), key=lambda j: j.key):
         for x in resolve_chain(j):

@@ -60,16 +60,43 @@ def header() -> str:
 
 def block(name: URIRef, g: Graph) -> str:
     """One named graph, its triples sorted; blank nodes get canonical labels scoped to the graph."""
+    return wrap(name, lines(g, name))
+
+
+def lines(g: Graph, name: URIRef | None = None) -> list[str]:
+    """The graph's triples, one sorted line each: a graph block's body and valid Turtle under
+    :func:`header` (the build checks a document with the lines it writes)."""
     scope = "g" + hashlib.sha1(str(name).encode()).hexdigest()[:8] + "_"
-    term, lines = _term, []
+    term, hit, out = _term, _CACHE.get, []
     for s, p, o in g:
         if type(s) is BNode or type(o) is BNode:   # SHACL paths, lists: stable labels first
-            g = to_canonical_graph(g)
-            lines = [f"    {term(s, scope)} {term(p, scope)} {term(o, scope)} ." for s, p, o in g]
+            g = to_canonical_graph(g if isinstance(g, Graph) else _graph(g))
+            out = [f"    {term(s, scope)} {term(p, scope)} {term(o, scope)} ." for s, p, o in g]
             break
-        lines.append(f"    {term(s)} {term(p)} {term(o)} .")
-    lines.sort()
-    return "\n" + f"{_term(name)} {{\n" + "\n".join(lines) + ("\n" if lines else "") + "}\n"
+        out.append(f"    {hit(s) or term(s)} {hit(p) or term(p)} {hit(o) or term(o)} .")
+    out.sort()
+    return out
+
+
+def _graph(triples) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def term(t) -> str:
+    """One term (not a blank node) as :func:`lines` writes it."""
+    return _term(t)
+
+
+def line(s, p, o) -> str:
+    """One triple without blank nodes, as :func:`lines` writes it."""
+    return f"    {_term(s)} {_term(p)} {_term(o)} ."
+
+
+def wrap(name: URIRef, body: list[str]) -> str:
+    return "\n" + f"{_term(name)} {{\n" + "\n".join(body) + ("\n" if body else "") + "}\n"
 
 
 def serialize(graphs: dict[URIRef, Graph]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from . import trig
 from .errors import DutygraphError
 from .namespaces import DG, ID, OA, SH, digest
 
@@ -14,6 +15,7 @@ SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 ENGINES = ("turbo", "pyshacl")
+OPTIONS = dict(inference="none", abort_on_first=False, allow_warnings=True, allow_infos=True)
 
 
 class Shapes:
@@ -32,7 +34,7 @@ class Shapes:
             raise DutygraphError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
         self.engine, self.graph = engine, shapes
         self.hierarchy = list(ontology.triples((None, RDFS.subClassOf, None)))
-        self._compiled = None
+        self._compiled, self._lines = None, None
         if engine == "turbo":
             import pyshacl_turbo
             self._compiled = pyshacl_turbo.compile_shapes(shapes)
@@ -41,13 +43,29 @@ class Shapes:
         """The findings on ``data`` as dg:ValidationFinding; ``data`` gains the class hierarchy."""
         for t in self.hierarchy:
             data.add(t)
-        options = dict(inference="none", abort_on_first=False, allow_warnings=True, allow_infos=True)
         if self._compiled is not None:
-            _conforms, report, _text = self._compiled.validate(data, **options)
+            _conforms, report, _text = self._compiled.validate(data, **OPTIONS)
         else:
             import pyshacl
-            _conforms, report, _text = pyshacl.validate(data, shacl_graph=self.graph, **options)
+            _conforms, report, _text = pyshacl.validate(data, shacl_graph=self.graph, **OPTIONS)
         return findings(report)
+
+    def validate_lines(self, body: list[str]) -> Graph:
+        """The findings on triples given as :func:`trig.lines` writes them: the build checks a document with the text it writes, which pyshacl-turbo parses
+        itself, rather than turning the rdflib graph into its input a second time."""
+        text = "\n".join([trig.header(), *body, *self._hierarchy_lines(), ""])
+        if self._compiled is None:
+            return self.validate(Graph().parse(data=text, format="turtle"))
+        from pyshacl_turbo.rdf import Input
+
+        data = Input(text, "turtle", None, {}, {}, preserve_ids=True)
+        _conforms, report, _text = self._compiled.validate(data, **OPTIONS)
+        return findings(report)
+
+    def _hierarchy_lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = [trig.line(*t) for t in self.hierarchy]
+        return self._lines
 
 
 def shacl(data: Graph, shapes: Graph, ontology: Graph, engine: str = "turbo") -> Graph:
@@ -56,14 +74,23 @@ def shacl(data: Graph, shapes: Graph, ontology: Graph, engine: str = "turbo") ->
 
 
 def findings(report: Graph) -> Graph:
-    """A SHACL report as dg:ValidationFinding resources with stable IRIs (focus, path, shape, severity)."""
-    out = Graph(bind_namespaces="none")
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        shape = report.value(result, SH.sourceShape)
-        severity = report.value(result, SH.resultSeverity)
-        messages = sorted(report.objects(result, SH.resultMessage), key=lambda m: (m.language or "", str(m)))
+    """A SHACL report as dg:ValidationFinding resources with stable IRIs (focus, path, shape, severity).
+
+    The report is read in one pass (a national report holds some 100,000 results; a lookup per
+    property took longer than the validation)."""
+    wanted = {SH.focusNode, SH.resultPath, SH.sourceShape, SH.resultSeverity, SH.resultMessage}
+    results, props = set(), {}
+    for s, p, o in report:
+        if p == RDF.type and o == SH.ValidationResult:
+            results.add(s)
+        elif p in wanted:
+            props.setdefault(s, {}).setdefault(p, []).append(o)
+    out = Graph(store="SimpleMemory", bind_namespaces="none")
+    for result in results:
+        got = props.get(result, {})
+        focus, path, shape, severity = (min(got.get(p, [None]), key=_order)
+                                        for p in (SH.focusNode, SH.resultPath, SH.sourceShape, SH.resultSeverity))
+        messages = sorted(got.get(SH.resultMessage, ()), key=lambda m: (getattr(m, "language", None) or "", str(m)))
         key = digest(str(focus), str(path) if isinstance(path, URIRef) else "", str(shape), str(severity))
         iri = ID[f"finding/{key}"]
         out.add((iri, RDF.type, DG.ValidationFinding))
@@ -78,19 +105,32 @@ def findings(report: Graph) -> Graph:
     return out
 
 
+def _order(term):
+    """One value where a result has several (SHACL gives one): the same one every run."""
+    return (type(term).__name__, str(term))
+
+
 def check_offsets(graph: Graph, texts: dict[URIRef, str]) -> None:
     """Every TextPositionSelector's quote equals the source text at its offsets, or the build stops."""
+    def of(p):
+        return dict(graph.subject_objects(p))
+
+    source, start, end, exact = of(OA.hasSource), of(OA.start), of(OA.end), of(OA.exact)
+    positions = set(graph.subjects(RDF.type, OA.TextPositionSelector))
+    selectors: dict = {}
+    for span, sel in graph.subject_objects(OA.hasSelector):
+        selectors.setdefault(span, []).append(sel)
     for span in graph.subjects(RDF.type, OA.SpecificResource):
-        doc = graph.value(span, OA.hasSource)
+        doc = source.get(span)
         if doc not in texts:
             continue
-        start = end = exact = None
-        for sel in graph.objects(span, OA.hasSelector):
-            if (sel, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = int(graph.value(sel, OA.start)), int(graph.value(sel, OA.end))
+        a = b = quote = None
+        for sel in selectors.get(span, ()):
+            if sel in positions:
+                a, b = int(start[sel]), int(end[sel])
             else:
-                exact = str(graph.value(sel, OA.exact))
-        if start is not None and exact is not None and texts[doc][start:end] != exact:
+                quote = str(exact.get(sel))
+        if a is not None and quote is not None and texts[doc][a:b] != quote:
             raise DutygraphError(f"internal error: span {span} does not quote its source; please report it")
 
 
