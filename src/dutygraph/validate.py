@@ -51,8 +51,9 @@ class Shapes:
         return findings(report)
 
     def validate_lines(self, body: list[str]) -> Graph:
-        """The findings on triples given as :func:`trig.lines` writes them: the build checks a document with the text it writes, which pyshacl-turbo parses
-        itself, rather than turning the rdflib graph into its input a second time."""
+        """The findings on triples given as :func:`trig.lines` writes them: the build checks a
+        document with the text it writes, which pyshacl-turbo parses itself, rather than turning a
+        graph into its input a second time."""
         text = "\n".join([trig.header(), *body, *self._hierarchy_lines(), ""])
         if self._compiled is None:
             return self.validate(Graph().parse(data=text, format="turtle"))
