@@ -340,14 +340,13 @@ def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented
     shares: list[list[str]] = [[] for _ in range(n)]
     for key, lines in own.items():
         shares[zlib.crc32(key.encode()) % n].extend(lines)
-    _SHARES[:] = [(onto_dir, share + common) for share in shares]
+    tasks = [(onto_dir, share + common) for share in shares]
     if n == 1:
-        found = [_share_findings(0)]
+        found = [_share_findings(tasks[0])]
     else:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         with ctx.Pool(n) as pool:
-            found = pool.map(_share_findings, range(n))
-    _SHARES.clear()
+            found = pool.map(_share_findings, tasks)
     out = Graph(store="SimpleMemory")
     for triples in found:
         for t in triples:
@@ -355,11 +354,9 @@ def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented
     return out
 
 
-_SHARES: list = []   # what each process of the cross-document shapes checks (inherited by fork)
-
-
-def _share_findings(i: int) -> list:
-    onto_dir, lines = _SHARES[i]
+def _share_findings(task: tuple[Path, list[str]]) -> list:
+    """The findings of the cross-document shapes on one share's lines, as triples."""
+    onto_dir, lines = task
     shapes = Graph().parse(onto_dir / "shapes.ttl", format="turtle").parse(onto_dir / "shapes-shared.ttl", format="turtle")
     onto = Graph().parse(onto_dir / "dutygraph.ttl", format="turtle")
     return list(validate.Shapes(shapes, onto).validate_lines(lines))
