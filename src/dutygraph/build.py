@@ -297,7 +297,6 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
         t = time.perf_counter()
         findings += _shared_findings(onto_dir, body, members, with_duty, represented, workers)
         summary.validation_seconds += time.perf_counter() - t
-        tail[validation] = findings
         body[validation] = trig.lines(findings, validation)
         for name in sorted(body, key=str):
             if name not in before:
@@ -461,18 +460,17 @@ def _die_with_parent() -> None:
 
 
 class _Part(io.RawIOBase):
-    """Bytes ``start`` to ``end`` of a file after ``before``: a piece of the TriG as a stream.
+    """A file from ``start`` on, after ``before``: a piece of the TriG as a stream.
 
     With ``follow`` (a stream that will give the end offset) the file is still being written: at
     its current end the reader waits for more bytes or for the end, and it looks for the end before
     every read. Once it knows, it says so on ``ack``; the build writes nothing past the end before
     that, so the reader never reads beyond it."""
 
-    def __init__(self, source: Path | int, start: int, end: int | None, before: bytes = b"",
-                 follow=None, ack=None):
+    def __init__(self, source: Path | int, start: int, before: bytes = b"", follow=None, ack=None):
         self.f = open(source, "rb")   # a path or a file descriptor
         self.f.seek(start)
-        self.pos, self.left, self.before = start, (None if end is None else end - start), before
+        self.pos, self.left, self.before = start, None, before   # left: bytes to the end, once known
         self.follow, self.ack = follow, ack
 
     def readable(self) -> bool:
@@ -514,9 +512,8 @@ class _Part(io.RawIOBase):
         super().close()
 
 
-def _part(source: Path | int, start: int, end: int | None = None, before: bytes = b"",
-          follow=None, ack=None) -> io.BufferedReader:
-    return io.BufferedReader(_Part(source, start, end, before, follow, ack), 1 << 20)
+def _part(source: Path | int, start: int, before: bytes = b"", follow=None, ack=None) -> io.BufferedReader:
+    return io.BufferedReader(_Part(source, start, before, follow, ack), 1 << 20)
 
 
 def _load_part(store_dir: str, fd: str, mode: str) -> None:

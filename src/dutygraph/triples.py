@@ -50,9 +50,6 @@ class Triples:
     def subjects(self, predicate=None, object=None) -> Iterator:
         return (s for s, o in self._index().get(_needed(predicate), ()) if object is None or o == object)
 
-    def value(self, subject, predicate):
-        return next(self.objects(subject, predicate), None)
-
 
 def _needed(predicate):
     if predicate is None:
