@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from dutygraph import Workspace, build, corpus as corpus_mod, trig, validate
@@ -139,6 +139,33 @@ def test_the_rust_engine_finds_what_pyshacl_finds(seed_ws):
             assert set(turbo.validate_lines(trig.lines(copy))) == set(found_plain)
             checked += len(set(found_turbo.subjects(RDF.type, DG.ValidationFinding)))
     assert checked > 100   # the damage was seen
+
+
+def test_the_shapes_are_given_only_the_predicates_they_can_read(seed_ws):
+    """The build hands SHACL only the triples whose predicate a shape can read: those of its paths
+    (a sequence's steps, an inverse path), rdf:type and rdfs:subClassOf; a closed shape or SPARQL
+    reads every predicate, and then nothing is left out."""
+    from rdflib.namespace import RDFS
+
+    from dutygraph.namespaces import ELI
+
+    d = ontology_dir(seed_ws.path)
+    read = validate.predicates_read(Graph().parse(d / "shapes.ttl"))
+    assert {RDF.type, RDFS.subClassOf, DG.span, OA.start, OA.end, ELI.type_document} <= read   # type_document: a sequence's step
+    assert not {OA.exact, RDFS.label, DG.cleanText, DG.theme} & read
+    assert DG.memberUnitOf in validate.predicates_read(Graph().parse(d / "shapes-shared.ttl"))   # an inverse path
+    closed = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:closed true ; sh:property [ sh:path <urn:p> ] .""", format="turtle")
+    assert validate.predicates_read(closed) is None
+    # a triple the shapes cannot read is left out and changes nothing; one they read is kept and found
+    shapes = validate.Shapes(Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:maxCount 1 ] .""", format="turtle"), Graph())
+    x, p, q = URIRef("urn:x"), URIRef("urn:p"), URIRef("urn:q")
+    one = [trig.line(x, RDF.type, URIRef("urn:C")), trig.line(x, p, Literal("a"))]
+    assert len(shapes.validate_lines(one)) == 0
+    assert len(shapes.validate_lines(one + [trig.line(x, q, Literal(n)) for n in range(3)])) == 0
+    found = shapes.validate_lines(one + [trig.line(x, p, Literal("b"))])
+    assert len(set(found.subjects(RDF.type, DG.ValidationFinding))) == 1
 
 
 def test_a_span_that_does_not_quote_its_source_stops_the_build(seed_ws):

@@ -31,11 +31,17 @@ class Jurisdiction:
 
     @property
     def iri(self):
-        return ID[f"jurisdiction/{slug(self.key)}"]
+        return _iri(self.key)
 
     @property
     def short(self) -> str:
         return short_name(self.name)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _iri(key: str):
+    """A jurisdiction's IRI, the same object each time (sets and dicts then find it by identity)."""
+    return ID[f"jurisdiction/{slug(key)}"]
 
 
 def short_name(name: str) -> str:

@@ -7,6 +7,7 @@ apart (刑警大队 from 治安分局). A name no vocabulary knows is its own un
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from rdflib import URIRef
@@ -40,6 +41,7 @@ def person_iri(jurisdiction: Jurisdiction, body: str, name: str) -> URIRef:
     return ID[f"person/{slug(jurisdiction.key)}/{digest(body, name)}"]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def law_iri(key: str) -> URIRef:
     return ID[f"law/{slug(key)}"]
 

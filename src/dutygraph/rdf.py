@@ -9,12 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .corpus import Document
 from .jurisdictions import Jurisdiction
 from .linking import body_iri, law_iri, person_iri, preferred_name, unit_iri
-from .namespaces import CV, DG, ELI, ID, OA, ORG, PROV, SCHEMA, concept, slug
+from .namespaces import CV, DCTERMS, DG, ELI, FOAF, ID, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, concept, slug
 from .records import Extraction, LawMention, Membership, Statement, Target, UnitRef
 from .triples import Triples
 from .vocab import Vocabulary
@@ -23,7 +22,9 @@ SPACES = re.compile(r"\s+")
 INFERABLE = ("law", "administrative-regulation")   # plans and policy documents are not inferred as bases
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def zh(text: str) -> Literal:
+    """A Chinese label (names and labels repeat from document to document: made once each)."""
     return Literal(text, lang="zh")
 
 
@@ -56,13 +57,15 @@ class DocumentWriter:
         self.g = Triples()   # written once, read a few times (see triples.py)
         self.iri = ID[f"doc/{slug(doc.id)}"]
         self._agency_first: dict[URIRef, tuple[int, int]] = {}
+        self._spans: dict[tuple[int, int], URIRef] = {}
 
     # ---------------------------------------------------------------- spans
     def span(self, s: tuple[int, int]) -> URIRef:
+        hit = self._spans.get(s)
+        if hit is not None:
+            return hit
         g, (a, b) = self.g, s
-        iri = ID[f"span/{slug(self.doc.id)}/{a}-{b}"]
-        if (iri, RDF.type, OA.SpecificResource) in g:
-            return iri
+        iri = self._spans[s] = ID[f"span/{slug(self.doc.id)}/{a}-{b}"]
         exact = self.doc.text[a:b]
         pos, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
         g.add((iri, RDF.type, OA.SpecificResource))

@@ -45,10 +45,17 @@ class Triples:
 
     def objects(self, subject=None, predicate=None) -> Iterator:
         pairs = self._index().get(_needed(predicate), ())
-        return (o for s, o in pairs if subject is None or s == subject)
+        if subject is None:
+            return (o for _s, o in pairs)
+        wanted = {subject}   # a set compares by identity and hash first: rdflib's == is Python
+        return (o for s, o in pairs if s in wanted)
 
     def subjects(self, predicate=None, object=None) -> Iterator:
-        return (s for s, o in self._index().get(_needed(predicate), ()) if object is None or o == object)
+        pairs = self._index().get(_needed(predicate), ())
+        if object is None:
+            return (s for s, _o in pairs)
+        wanted = {object}
+        return (s for s, o in pairs if o in wanted)
 
 
 def _needed(predicate):
