@@ -92,6 +92,36 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
             assert held and {law: u[f"duties_{how}"] for law, u in use.items() if u[f"duties_{how}"]} == dict(held)
 
 
+def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_ws):
+    """The country's law-use reads the statistics the build wrote (one Data Cube observation per
+    instrument, the documents citing it, the units stating it) and laws-not-carried-out the
+    citations it marked: the same rows as counting the duties, bases and mentions themselves
+    (tests/queries/*-counted.rq, which the two queries were before), on the synthetic country and
+    on the seeds."""
+    from dutygraph.namespaces import QB
+
+    counted = Path(__file__).parent / "queries" / "law-use-counted.rq"
+    for ws in (national, seed_ws):
+        marked = ws.run("laws-not-carried-out")
+        assert marked and marked == ws.query(str(Path(__file__).parent / "queries" / "laws-not-carried-out-counted.rq"))
+
+    def rows(result):
+        return sorted((r["law_iri"], r["duties_stated"], r["duties_inferred"], tuple(sorted(r["documents"])),
+                       tuple(sorted(r["units"]))) for r in result)
+
+    for ws in (national, seed_ws):
+        read = rows(ws.run("law-use"))
+        assert read == rows(ws.query(str(counted)))
+        assert sum(r[1] for r in read) > 0 and sum(r[2] for r in read) > 0 and any(r[3] for r in read) and any(r[4] for r in read)
+    ds = Dataset().parse(national.graph_file, format="trig")
+    stats = ds.graph(build.graph_iri("statistics"))
+    observations = set(stats.subjects(RDF.type, QB.Observation))
+    assert observations
+    for obs in observations:   # one value per component, as the data structure says
+        for p in (QB.dataSet, DG.law, DG.statedDuties, DG.inferredDuties):
+            assert len(list(stats.objects(obs, p))) == 1
+
+
 def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path, monkeypatch):
     """Documents in two workers, and the cross-document shapes split between two processes by
     unit (each with a unit's stand-ins, every place and concept): the same bytes as one process."""

@@ -32,7 +32,7 @@ from rdflib.namespace import FOAF, RDF
 
 from . import corpus as corpus_mod
 from . import jurisdictions as jur
-from . import trig, validate, vocab as vocab_mod
+from . import statistics, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
 from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
@@ -86,6 +86,7 @@ class DocResult:
     members: list          # (agency iri, body iri)
     represented: set
     laws: set
+    law_stats: statistics.LawStatistics = field(default_factory=statistics.LawStatistics)
     duties: int = 0
     tasks: int = 0
     memberships: int = 0
@@ -193,7 +194,7 @@ def _document(path: str) -> DocResult:
     findings = _W["shapes"].validate_lines(lines + context)
     shacl_s = time.perf_counter() - started
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
-                     with_duty, members, represented, laws,
+                     with_duty, members, represented, laws, statistics.document_part(g, writer.iri),
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
 
@@ -257,6 +258,7 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
     known: dict[str, jur.Jurisdiction] = {}
     findings = Graph(store="SimpleMemory")
     with_duty, represented, members, laws = set(), set(), [], set()
+    law_stats = statistics.LawStatistics()
     progress = Progress(len(paths))
     head = hashlib.sha256()
     with open(out, "w", encoding="utf-8") as f:
@@ -278,12 +280,14 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
             represented |= r.represented
             members += r.members
             laws |= r.laws
+            law_stats.add(r.law_stats)
             progress.step()
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
                 graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
+        tail[graph_iri("statistics")] = statistics.graph(law_stats)
         tail[graph_iri("vocabularies")] = vocabs
         body = {name: trig.lines(g, name) for name, g in tail.items()}
         validation = graph_iri("validation")
