@@ -49,21 +49,9 @@ def document_part(g, doc: URIRef) -> LawStatistics:
     mentions = list(g.subject_objects(DG.refersTo))
     for _m, law in mentions:
         use.cited_by.setdefault(law, set()).add(doc)
-    kind = {b: str(k) for b, k in g.subject_objects(DG.basisKind)}
-    scope = {b: str(k) for b, k in g.subject_objects(DG.basisScope)}
-    via_theme = set(g.subjects(DG.viaTheme))
-    instrument = dict(g.subject_objects(DG.instrument))
-    holders: dict = {}
-    participant = dict(g.subject_objects(CV.hasParticipant))
-    for duty, p in g.subject_objects(CV.hasParticipation):
-        if p in participant:
-            holders.setdefault(duty, set()).add(participant[p])
-    carried = set()
-    for duty, b in g.subject_objects(DG.hasLegalBasis):
-        law, how = instrument.get(b), kind.get(b)
-        if law is None:
-            continue
-        if how == "inferred" or scope.get(b) == "duty" or (scope.get(b) == "document" and b in via_theme):
+    holders, carried = _holders(g), set()
+    for duty, law, how, carries in _bases(g):
+        if carries:
             carried.add(law)
         if how not in ("stated", "inferred"):
             continue
@@ -73,6 +61,29 @@ def document_part(g, doc: URIRef) -> LawStatistics:
             use.units.setdefault(law, set()).update(holders.get(duty, ()))
     use.not_carried_out = {m for m, law in mentions if law not in carried}
     return use
+
+
+def _bases(g):
+    """(duty, instrument, kind, whether it carries the instrument out) for each basis: inferred,
+    stated in the duty's own words, or stated for the document where the themes call for it too."""
+    kind = {b: str(k) for b, k in g.subject_objects(DG.basisKind)}
+    scope = {b: str(k) for b, k in g.subject_objects(DG.basisScope)}
+    via_theme = set(g.subjects(DG.viaTheme))
+    instrument = dict(g.subject_objects(DG.instrument))
+    for duty, b in g.subject_objects(DG.hasLegalBasis):
+        if b in instrument:
+            carries = kind.get(b) == "inferred" or scope.get(b) == "duty" or (scope.get(b) == "document" and b in via_theme)
+            yield duty, instrument[b], kind.get(b), carries
+
+
+def _holders(g) -> dict:
+    """Each duty's units."""
+    participant = dict(g.subject_objects(CV.hasParticipant))
+    holders: dict = {}
+    for duty, p in g.subject_objects(CV.hasParticipation):
+        if p in participant:
+            holders.setdefault(duty, set()).add(participant[p])
+    return holders
 
 
 def graph(use: LawStatistics) -> Graph:
