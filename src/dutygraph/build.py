@@ -325,7 +325,7 @@ def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented
     findings look at the unit, its places and the vocabularies alone) with every place and concept."""
     own: dict[str, list[str]] = {}   # a unit's lines, by the unit as the lines write it
     for line in body[graph_iri("agencies")]:
-        own.setdefault(line.split(" ", 5)[4], []).append(line)
+        own.setdefault(trig.subject(line), []).append(line)
 
     def add(agency, *triples) -> None:
         own.setdefault(trig.term(agency), []).extend(trig.line(*t) for t in triples)

@@ -95,6 +95,16 @@ def line(s, p, o) -> str:
     return f"    {_term(s)} {_term(p)} {_term(o)} ."
 
 
+def subject(line: str) -> str:
+    """The subject of a line as :func:`lines` writes it ("    s p o ."; no space in s or p)."""
+    return line.split(" ", 5)[4]
+
+
+def predicate(line: str) -> str:
+    """The predicate of a line as :func:`lines` writes it."""
+    return line.split(" ", 6)[5]
+
+
 def wrap(name: URIRef, body: list[str]) -> str:
     return "\n" + f"{_term(name)} {{\n" + "\n".join(body) + ("\n" if body else "") + "}\n"
 

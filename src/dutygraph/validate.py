@@ -63,8 +63,8 @@ class Shapes:
         graph into its input a second time. Only the lines whose predicate the shapes can read are
         given (:func:`predicates_read`): the same findings, from about three fifths of a
         document's triples."""
-        if self._reads is not None:   # "    subject predicate object ." with no space in the first two
-            body = [line for line in body if line.split(" ", 6)[5] in self._reads]
+        if self._reads is not None:
+            body = [line for line in body if trig.predicate(line) in self._reads]
         text = "\n".join([trig.header(), *body, *self._hierarchy_lines(), ""])
         if self._compiled is None:
             return self.validate(Graph().parse(data=text, format="turtle"))
