@@ -10,7 +10,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from dutygraph import Workspace, build, corpus as corpus_mod, trig, validate
+from dutygraph import Workspace, build, corpus as corpus_mod, statistics, trig, validate
 from dutygraph.namespaces import DG, OA, SH, Namespace
 
 DGS = Namespace("https://w3id.org/dutygraph/shapes#")
@@ -98,7 +98,7 @@ def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_
     citations it marked: the same rows as counting the duties, bases and mentions themselves
     (tests/queries/*-counted.rq, which the two queries were before), on the synthetic country and
     on the seeds."""
-    from dutygraph.namespaces import QB
+    from dutygraph.namespaces import QB, SDMX_DIMENSION
 
     counted = Path(__file__).parent / "queries" / "law-use-counted.rq"
     for ws in (national, seed_ws):
@@ -113,13 +113,25 @@ def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_
         read = rows(ws.run("law-use"))
         assert read == rows(ws.query(str(counted)))
         assert sum(r[1] for r in read) > 0 and sum(r[2] for r in read) > 0 and any(r[3] for r in read) and any(r[4] for r in read)
+        # the country's duties per place and theme, and the units stating each law per place
+        for name in ("theme-counts", "laws-by-unit"):
+            read = ws.run(name)
+            assert len(read) > 5 and read == ws.query(str(Path(__file__).parent / "queries" / f"{name}-counted.rq"))
+    assert any(r["agency"] is None for r in seed_ws.run("laws-by-unit"))   # duties that name no unit keep a row
     ds = Dataset().parse(national.graph_file, format="trig")
     stats = ds.graph(build.graph_iri("statistics"))
     observations = set(stats.subjects(RDF.type, QB.Observation))
     assert observations
+    components = {statistics.LAW_USE: (DG.law, DG.statedDuties, DG.inferredDuties),
+                  statistics.THEME_USE: (SDMX_DIMENSION.refArea, DG.refTheme, DG.dutyCount, DG.unitCount),
+                  statistics.LAW_UNIT_USE: (DG.law, SDMX_DIMENSION.refArea, DG.refUnit, DG.statedDuties)}
+    seen = Counter()
     for obs in observations:   # one value per component, as the data structure says
-        for p in (QB.dataSet, DG.law, DG.statedDuties, DG.inferredDuties):
+        (data_set,) = stats.objects(obs, QB.dataSet)
+        seen[data_set] += 1
+        for p in components[data_set]:
             assert len(list(stats.objects(obs, p))) == 1
+    assert set(seen) == set(components)
 
 
 def test_the_parallel_build_writes_the_same_bytes_as_one_process(national, tmp_path, monkeypatch):

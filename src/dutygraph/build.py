@@ -86,7 +86,7 @@ class DocResult:
     members: list          # (agency iri, body iri)
     represented: set
     laws: set
-    law_stats: statistics.LawStatistics = field(default_factory=statistics.LawStatistics)
+    stats: statistics.Statistics = field(default_factory=statistics.Statistics)
     duties: int = 0
     tasks: int = 0
     memberships: int = 0
@@ -258,7 +258,7 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
     known: dict[str, jur.Jurisdiction] = {}
     findings = Graph(store="SimpleMemory")
     with_duty, represented, members, laws = set(), set(), [], set()
-    law_stats = statistics.LawStatistics()
+    stats = statistics.Statistics()
     progress = Progress(len(paths))
     head = hashlib.sha256()
     with open(out, "w", encoding="utf-8") as f:
@@ -280,14 +280,14 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
             represented |= r.represented
             members += r.members
             laws |= r.laws
-            law_stats.add(r.law_stats)
+            stats.add(r.stats)
             progress.step()
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
                 graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
-        tail[graph_iri("statistics")] = statistics.graph(law_stats)
+        tail[graph_iri("statistics")] = statistics.graph(stats)
         tail[graph_iri("vocabularies")] = vocabs
         body = {name: trig.lines(g, name) for name, g in tail.items()}
         validation = graph_iri("validation")

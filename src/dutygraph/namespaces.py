@@ -43,6 +43,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 # rdflib's closed namespaces build a term at every attribute read: the same IRIs, each made once
 DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD = (Namespace(str(ns)) for ns in (
     _std.DCTERMS, _std.FOAF, _std.OWL, _std.PROV, _std.RDF, _std.RDFS, _std.SKOS, _std.XSD))
@@ -50,7 +51,7 @@ DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD = (Namespace(str(ns)) for ns in (
 PREFIXES = {
     "dg": DG, "id": ID, "vocab": VOCAB, "org": ORG, "cv": CV, "eli": ELI, "oa": OA,
     "schema": SCHEMA, "skos": SKOS, "dct": DCTERMS, "prov": PROV, "foaf": FOAF, "rdf": RDF,
-    "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH, "qb": QB,
+    "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH, "qb": QB, "sdmx-dimension": SDMX_DIMENSION,
 }
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")

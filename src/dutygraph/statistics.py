@@ -1,7 +1,7 @@
 """Statistics the build writes so that national aggregates read a few rows, not every duty.
 
-Both are found in each document's graph by the worker and gathered over the corpus into the graph
-``statistics``:
+Each is found in each document's graph by the worker and gathered over the corpus into the graph
+``statistics`` (W3C Data Cube data sets, one observation per combination of their dimensions):
 
 - how each legal instrument is used (``law-use``): a W3C Data Cube observation per instrument (the
   duties resting on it, stated and inferred), the documents that cite it (``dct:isReferencedBy``)
@@ -9,7 +9,11 @@ Both are found in each document's graph by the worker and gathered over the corp
   place still counts the place's own duties;
 - the citations no duty of their document carries out (``laws-not-carried-out``): mentions of an
   instrument that no basis of the document's duties names — inferred, stated in the duty's own
-  words, or stated for the whole document where the duty's themes call for it too.
+  words, or stated for the whole document where the duty's themes call for it too;
+- each place's duties and units per theme (``theme-counts``): an observation per place and theme;
+- the units whose duties state an instrument, per place (``laws-by-unit``): an observation per
+  instrument, place and unit (``dg:noUnitNamed`` for the duties that name none) with the count of
+  those duties.
 """
 from __future__ import annotations
 
@@ -17,39 +21,49 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
-from .namespaces import CV, DCTERMS, DG, ID, QB, RDF, XSD, slug
+from .namespaces import CV, DCTERMS, DG, ID, QB, RDF, SDMX_DIMENSION, XSD, digest, slug
 
 LAW_USE = ID["statistics/law-use"]
+THEME_USE = ID["statistics/theme-use"]
+LAW_UNIT_USE = ID["statistics/law-unit-use"]
 
 
 @dataclass
-class LawStatistics:
+class Statistics:
     """Per instrument: bases stated and inferred, the documents citing it, the units stating it;
-    the citations no duty carries out."""
+    the citations no duty carries out. Per place and theme: duties and units. Per instrument,
+    place and unit (None: no unit named): the duties stating the instrument."""
 
     stated: dict[URIRef, int] = field(default_factory=dict)
     inferred: dict[URIRef, int] = field(default_factory=dict)
     cited_by: dict[URIRef, set] = field(default_factory=dict)
     units: dict[URIRef, set] = field(default_factory=dict)
     not_carried_out: set = field(default_factory=set)   # legal mentions
+    theme_duties: dict[tuple, int] = field(default_factory=dict)   # (place, theme) -> duties
+    theme_units: dict[tuple, set] = field(default_factory=dict)    # (place, theme) -> units
+    law_unit_duties: dict[tuple, int] = field(default_factory=dict)   # (law, place, unit) -> duties
 
-    def add(self, other: "LawStatistics") -> None:
-        for mine, theirs in ((self.stated, other.stated), (self.inferred, other.inferred)):
-            for law, n in theirs.items():
-                mine[law] = mine.get(law, 0) + n
-        for mine, theirs in ((self.cited_by, other.cited_by), (self.units, other.units)):
-            for law, found in theirs.items():
-                mine.setdefault(law, set()).update(found)
+    def add(self, other: "Statistics") -> None:
+        """Gather another document's part (a duty belongs to one document, so its counts add up)."""
+        for mine, theirs in ((self.stated, other.stated), (self.inferred, other.inferred),
+                             (self.theme_duties, other.theme_duties), (self.law_unit_duties, other.law_unit_duties)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        for mine, theirs in ((self.cited_by, other.cited_by), (self.units, other.units), (self.theme_units, other.theme_units)):
+            for key, found in theirs.items():
+                mine.setdefault(key, set()).update(found)
         self.not_carried_out |= other.not_carried_out
 
 
-def document_part(g, doc: URIRef) -> LawStatistics:
+def document_part(g, doc: URIRef) -> Statistics:
     """One document's part, from its graph (``g`` answers patterns with a predicate)."""
-    use = LawStatistics()
+    use = Statistics()
     mentions = list(g.subject_objects(DG.refersTo))
     for _m, law in mentions:
         use.cited_by.setdefault(law, set()).add(doc)
     holders, carried = _holders(g), set()
+    place = _places(g)
+    stating: dict[tuple, set] = {}   # (law, place, unit) -> duties: a duty may state a law twice
     for duty, law, how, carries in _bases(g):
         if carries:
             carried.add(law)
@@ -59,8 +73,25 @@ def document_part(g, doc: URIRef) -> LawStatistics:
         counts[law] = counts.get(law, 0) + 1
         if how == "stated":
             use.units.setdefault(law, set()).update(holders.get(duty, ()))
+            for j in place.get(duty, ()):
+                for unit in holders.get(duty) or (None,):
+                    stating.setdefault((law, j, unit), set()).add(duty)
+    use.law_unit_duties = {key: len(duties) for key, duties in stating.items()}
     use.not_carried_out = {m for m, law in mentions if law not in carried}
+    duties = set(g.subjects(RDF.type, DG.DutyStatement))   # not the mechanisms, which have themes too
+    for duty, theme in g.subject_objects(DG.theme):
+        for j in place.get(duty, ()) if duty in duties else ():
+            use.theme_duties[j, theme] = use.theme_duties.get((j, theme), 0) + 1
+            use.theme_units.setdefault((j, theme), set()).update(holders.get(duty, ()))
     return use
+
+
+def _places(g) -> dict:
+    """Each subject's places (dct:spatial)."""
+    place: dict = {}
+    for s, j in g.subject_objects(DCTERMS.spatial):
+        place.setdefault(s, []).append(j)
+    return place
 
 
 def _bases(g):
@@ -86,24 +117,58 @@ def _holders(g) -> dict:
     return holders
 
 
-def graph(use: LawStatistics) -> Graph:
-    """The statistics graph: the data set, one observation per instrument, its documents and units;
-    the citations no duty carries out."""
+def graph(use: Statistics) -> Graph:
+    """The statistics graph: its data sets and their observations; the documents and units of each
+    instrument; the citations no duty carries out."""
     g = Graph(store="SimpleMemory", bind_namespaces="none")
-    g.add((LAW_USE, RDF.type, QB.DataSet))
-    g.add((LAW_USE, QB.structure, DG.LawUseStructure))
+    _law_use(g, use)
+    for mention in use.not_carried_out:
+        g.add((mention, RDF.type, DG.CitationNotCarriedOut))
+    _data_set(g, THEME_USE, DG.ThemeUseStructure)
+    for (j, theme), n in use.theme_duties.items():
+        obs = _observation(g, THEME_USE, j, theme)
+        g.add((obs, SDMX_DIMENSION.refArea, j))
+        g.add((obs, DG.refTheme, theme))
+        g.add((obs, DG.dutyCount, _count(n)))
+        g.add((obs, DG.unitCount, _count(len(use.theme_units.get((j, theme), ())))))
+    _data_set(g, LAW_UNIT_USE, DG.LawUnitUseStructure)
+    for (law, j, unit), n in use.law_unit_duties.items():
+        obs = _observation(g, LAW_UNIT_USE, law, j, unit or DG.noUnitNamed)
+        g.add((obs, DG.law, law))
+        g.add((obs, SDMX_DIMENSION.refArea, j))
+        g.add((obs, DG.refUnit, unit or DG.noUnitNamed))
+        g.add((obs, DG.statedDuties, _count(n)))
+    return g
+
+
+def _law_use(g: Graph, use: Statistics) -> None:
+    _data_set(g, LAW_USE, DG.LawUseStructure)
     laws = set(use.stated) | set(use.inferred) | set(use.cited_by) | set(use.units)
     for law in laws:
         obs = ID[f"statistics/law-use/{slug(str(law).rsplit('/', 1)[-1])}"]
         g.add((obs, RDF.type, QB.Observation))
         g.add((obs, QB.dataSet, LAW_USE))
         g.add((obs, DG.law, law))
-        g.add((obs, DG.statedDuties, Literal(use.stated.get(law, 0), datatype=XSD.nonNegativeInteger)))
-        g.add((obs, DG.inferredDuties, Literal(use.inferred.get(law, 0), datatype=XSD.nonNegativeInteger)))
+        g.add((obs, DG.statedDuties, _count(use.stated.get(law, 0))))
+        g.add((obs, DG.inferredDuties, _count(use.inferred.get(law, 0))))
         for doc in use.cited_by.get(law, ()):
             g.add((law, DCTERMS.isReferencedBy, doc))
         for unit in use.units.get(law, ()):
             g.add((law, DG.statedBasisOf, unit))
-    for mention in use.not_carried_out:
-        g.add((mention, RDF.type, DG.CitationNotCarriedOut))
-    return g
+
+
+def _data_set(g: Graph, data_set: URIRef, structure: URIRef) -> None:
+    g.add((data_set, RDF.type, QB.DataSet))
+    g.add((data_set, QB.structure, structure))
+
+
+def _observation(g: Graph, data_set: URIRef, *key) -> URIRef:
+    """An observation of the data set, named by a digest of its dimensions' values."""
+    obs = ID[f"statistics/{str(data_set).rsplit('/', 1)[-1]}/{digest(*map(str, key))}"]
+    g.add((obs, RDF.type, QB.Observation))
+    g.add((obs, QB.dataSet, data_set))
+    return obs
+
+
+def _count(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
