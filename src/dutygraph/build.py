@@ -290,11 +290,14 @@ def compile_to(workspace: Path, out: Path, workers: int | None = None, head_writ
         tail[graph_iri("statistics")] = statistics.graph(stats)
         tail[graph_iri("vocabularies")] = vocabs
         body = {name: trig.lines(g, name) for name, g in tail.items()}
+        del stats, tail[graph_iri("statistics")]
         validation = graph_iri("validation")
         # the shared graphs that come before the findings go out before the shapes run over them
         before = sorted((name for name in body if str(name) < str(validation)), key=str)
         for name in before:
             f.write(_hashed(head, trig.wrap(name, body[name])))
+        summary.triples += len(body[graph_iri("statistics")])   # no shape reads them: gone before the shapes
+        body[graph_iri("statistics")] = []
         if head_written:
             f.flush()
             head_written(f.tell(), head.hexdigest())
@@ -346,9 +349,8 @@ def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented
     tasks = [(onto_dir, share + common) for share in shares]
     if n == 1:
         found = [_share_findings(tasks[0])]
-    else:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(n) as pool:
+    else:   # new processes, given their share: a fork would start as a copy of this whole build
+        with mp.get_context("spawn").Pool(n) as pool:
             found = pool.map(_share_findings, tasks)
     out = Graph(store="SimpleMemory")
     for triples in found:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from .namespaces import CV, DCTERMS, DG, ID, QB, RDF, SDMX_DIMENSION, XSD, digest, slug
+from .triples import Triples
 
 LAW_USE = ID["statistics/law-use"]
 THEME_USE = ID["statistics/theme-use"]
@@ -117,10 +118,11 @@ def _holders(g) -> dict:
     return holders
 
 
-def graph(use: Statistics) -> Graph:
+def graph(use: Statistics) -> Triples:
     """The statistics graph: its data sets and their observations; the documents and units of each
-    instrument; the citations no duty carries out."""
-    g = Graph(store="SimpleMemory", bind_namespaces="none")
+    instrument; the citations no duty carries out (a plain set of triples: a million at national
+    scale, where an rdflib graph would hold three indexes of them)."""
+    g = Triples()
     _law_use(g, use)
     for mention in use.not_carried_out:
         g.add((mention, RDF.type, DG.CitationNotCarriedOut))
@@ -141,7 +143,7 @@ def graph(use: Statistics) -> Graph:
     return g
 
 
-def _law_use(g: Graph, use: Statistics) -> None:
+def _law_use(g: Triples, use: Statistics) -> None:
     _data_set(g, LAW_USE, DG.LawUseStructure)
     laws = set(use.stated) | set(use.inferred) | set(use.cited_by) | set(use.units)
     for law in laws:
@@ -157,12 +159,12 @@ def _law_use(g: Graph, use: Statistics) -> None:
             g.add((law, DG.statedBasisOf, unit))
 
 
-def _data_set(g: Graph, data_set: URIRef, structure: URIRef) -> None:
+def _data_set(g: Triples, data_set: URIRef, structure: URIRef) -> None:
     g.add((data_set, RDF.type, QB.DataSet))
     g.add((data_set, QB.structure, structure))
 
 
-def _observation(g: Graph, data_set: URIRef, *key) -> URIRef:
+def _observation(g: Triples, data_set: URIRef, *key) -> URIRef:
     """An observation of the data set, named by a digest of its dimensions' values."""
     obs = ID[f"statistics/{str(data_set).rsplit('/', 1)[-1]}/{digest(*map(str, key))}"]
     g.add((obs, RDF.type, QB.Observation))

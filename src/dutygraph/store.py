@@ -4,6 +4,7 @@ Python values, so every command gives the same answers on either.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
@@ -68,15 +69,21 @@ class LocalStore:
         """Rows of a SELECT. A final ``ORDER BY`` of plain variables is applied here, in Python, by
         SPARQL's ordering rules: Oxigraph 0.5 decodes both terms at every comparison of its sort,
         which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale)."""
-        order = ORDER_BY.search(query)
-        if order:
-            keys = [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))]
-            solutions = self._solutions(query[: order.start()])
-            names = [v.value for v in solutions.variables]
-            if all(v in names for v, _desc in keys):
-                return self._rows(solutions, names, keys)
-        solutions = self._solutions(query)
-        return self._rows(solutions, [v.value for v in solutions.variables], [])
+        collecting = gc.isenabled()
+        gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
+        try:
+            order = ORDER_BY.search(query)
+            if order:
+                keys = [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))]
+                solutions = self._solutions(query[: order.start()])
+                names = [v.value for v in solutions.variables]
+                if all(v in names for v, _desc in keys):
+                    return self._rows(solutions, names, keys)
+            solutions = self._solutions(query)
+            return self._rows(solutions, [v.value for v in solutions.variables], [])
+        finally:
+            if collecting:
+                gc.enable()
 
     def _solutions(self, query: str):
         ox = self._ox
@@ -119,7 +126,7 @@ class LocalStore:
             return rows
         order = list(range(len(rows)))
         for k in reversed(range(len(keys))):   # stable sorts, last key first
-            order.sort(key=lambda i: sort_keys[i][k], reverse=keys[k][1])
+            order.sort(key=[key[k] for key in sort_keys].__getitem__, reverse=keys[k][1])
         return [rows[i] for i in order]
 
 
