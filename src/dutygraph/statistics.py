@@ -62,8 +62,17 @@ def document_part(g, doc: URIRef) -> Statistics:
     mentions = list(g.subject_objects(DG.refersTo))
     for _m, law in mentions:
         use.cited_by.setdefault(law, set()).add(doc)
-    holders, carried = _holders(g), set()
-    place = _places(g)
+    holders, place = _holders(g), _places(g)
+    carried = _count_bases(use, g, holders, place)
+    use.not_carried_out = {m for m, law in mentions if law not in carried}
+    _count_themes(use, g, holders, place)
+    return use
+
+
+def _count_bases(use: Statistics, g, holders: dict, place: dict) -> set:
+    """Count the bases, stated and inferred, and the duties stating each instrument per place and
+    unit; return the instruments some basis carries out."""
+    carried = set()
     stating: dict[tuple, set] = {}   # (law, place, unit) -> duties: a duty may state a law twice
     for duty, law, how, carries in _bases(g):
         if carries:
@@ -78,13 +87,17 @@ def document_part(g, doc: URIRef) -> Statistics:
                 for unit in holders.get(duty) or (None,):
                     stating.setdefault((law, j, unit), set()).add(duty)
     use.law_unit_duties = {key: len(duties) for key, duties in stating.items()}
-    use.not_carried_out = {m for m, law in mentions if law not in carried}
-    duties = set(g.subjects(RDF.type, DG.DutyStatement))   # not the mechanisms, which have themes too
+    return carried
+
+
+def _count_themes(use: Statistics, g, holders: dict, place: dict) -> None:
+    """Each place's duty statements and their units per theme (not the mechanisms, which have
+    themes too)."""
+    duties = set(g.subjects(RDF.type, DG.DutyStatement))
     for duty, theme in g.subject_objects(DG.theme):
         for j in place.get(duty, ()) if duty in duties else ():
             use.theme_duties[j, theme] = use.theme_duties.get((j, theme), 0) + 1
             use.theme_units.setdefault((j, theme), set()).update(holders.get(duty, ()))
-    return use
 
 
 def _places(g) -> dict:
