@@ -11,7 +11,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from dutygraph import Workspace, build, corpus as corpus_mod, statistics, trig, validate
-from dutygraph.namespaces import DG, OA, SH, Namespace
+from dutygraph.namespaces import DG, OA, QB, SDMX_DIMENSION, SH, Namespace
 
 DGS = Namespace("https://w3id.org/dutygraph/shapes#")
 from dutygraph.vocab import ontology_dir
@@ -93,17 +93,16 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
 
 
 def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_ws):
-    """The country's law-use reads the statistics the build wrote (one Data Cube observation per
-    instrument, the documents citing it, the units stating it) and laws-not-carried-out the
-    citations it marked: the same rows as counting the duties, bases and mentions themselves
-    (tests/queries/*-counted.rq, which the two queries were before), on the synthetic country and
-    on the seeds."""
-    from dutygraph.namespaces import QB, SDMX_DIMENSION
-
-    counted = Path(__file__).parent / "queries" / "law-use-counted.rq"
+    """The country's law-use, theme-counts and laws-by-unit read the statistics the build wrote
+    (Data Cube observations per instrument, per place and theme, per instrument, place and unit)
+    and laws-not-carried-out the citations it marked: the same rows as counting the duties, bases
+    and mentions themselves (tests/queries/*-counted.rq, which the queries were before), on the
+    synthetic country and on the seeds; each observation has one value per component of its data
+    set's structure, as the ontology declares it."""
+    counted = Path(__file__).parent / "queries"
     for ws in (national, seed_ws):
         marked = ws.run("laws-not-carried-out")
-        assert marked and marked == ws.query(str(Path(__file__).parent / "queries" / "laws-not-carried-out-counted.rq"))
+        assert marked and marked == ws.query(str(counted / "laws-not-carried-out-counted.rq"))
 
     def rows(result):
         return sorted((r["law_iri"], r["duties_stated"], r["duties_inferred"], tuple(sorted(r["documents"])),
@@ -111,22 +110,24 @@ def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_
 
     for ws in (national, seed_ws):
         read = rows(ws.run("law-use"))
-        assert read == rows(ws.query(str(counted)))
+        assert read == rows(ws.query(str(counted / "law-use-counted.rq")))
         assert sum(r[1] for r in read) > 0 and sum(r[2] for r in read) > 0 and any(r[3] for r in read) and any(r[4] for r in read)
         # the country's duties per place and theme, and the units stating each law per place
         for name in ("theme-counts", "laws-by-unit"):
             read = ws.run(name)
-            assert len(read) > 5 and read == ws.query(str(Path(__file__).parent / "queries" / f"{name}-counted.rq"))
+            assert len(read) > 5 and read == ws.query(str(counted / f"{name}-counted.rq"))
     assert any(r["agency"] is None for r in seed_ws.run("laws-by-unit"))   # duties that name no unit keep a row
     ds = Dataset().parse(national.graph_file, format="trig")
-    stats = ds.graph(build.graph_iri("statistics"))
-    observations = set(stats.subjects(RDF.type, QB.Observation))
-    assert observations
-    components = {statistics.LAW_USE: (DG.law, DG.statedDuties, DG.inferredDuties),
-                  statistics.THEME_USE: (SDMX_DIMENSION.refArea, DG.refTheme, DG.dutyCount, DG.unitCount),
-                  statistics.LAW_UNIT_USE: (DG.law, SDMX_DIMENSION.refArea, DG.refUnit, DG.statedDuties)}
+    stats, onto = ds.graph(build.graph_iri("statistics")), ds.graph(build.graph_iri("ontology"))
+    components = {}   # data set -> the properties its structure's components name
+    for data_set, structure in stats.subject_objects(QB.structure):
+        components[data_set] = {p for c in onto.objects(structure, QB.component)
+                                for p in (*onto.objects(c, QB.dimension), *onto.objects(c, QB.measure))}
+    assert components == {statistics.LAW_USE: {DG.law, DG.statedDuties, DG.inferredDuties},
+                          statistics.THEME_USE: {SDMX_DIMENSION.refArea, DG.refTheme, DG.dutyCount, DG.unitCount},
+                          statistics.LAW_UNIT_USE: {DG.law, SDMX_DIMENSION.refArea, DG.refUnit, DG.statedDuties}}
     seen = Counter()
-    for obs in observations:   # one value per component, as the data structure says
+    for obs in set(stats.subjects(RDF.type, QB.Observation)):
         (data_set,) = stats.objects(obs, QB.dataSet)
         seen[data_set] += 1
         for p in components[data_set]:

@@ -148,10 +148,11 @@ def graph(use: Statistics) -> Triples:
         g.add((obs, DG.unitCount, _count(len(use.theme_units.get((j, theme), ())))))
     _data_set(g, LAW_UNIT_USE, DG.LawUnitUseStructure)
     for (law, j, unit), n in use.law_unit_duties.items():
-        obs = _observation(g, LAW_UNIT_USE, law, j, unit or DG.noUnitNamed)
+        unit = unit or DG.noUnitNamed
+        obs = _observation(g, LAW_UNIT_USE, law, j, unit)
         g.add((obs, DG.law, law))
         g.add((obs, SDMX_DIMENSION.refArea, j))
-        g.add((obs, DG.refUnit, unit or DG.noUnitNamed))
+        g.add((obs, DG.refUnit, unit))
         g.add((obs, DG.statedDuties, _count(n)))
     return g
 
