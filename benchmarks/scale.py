@@ -8,6 +8,7 @@ usage: python benchmarks/scale.py --sizes 100 1000 [--plain-up-to 1000] [--out b
        python benchmarks/scale.py --sizes 3200 --queries-only         (re-time the queries on a build)
        python benchmarks/scale.py --sizes 1000 --plain-queries-only   (rdflib's engine on a build)
        python benchmarks/scale.py --sizes 3200 --build-only           (time the build alone)
+       python benchmarks/scale.py --sizes 3200 --memory-only          (the queries on the graph in memory)
 Writes one JSON file per size and prints a table. Timed on a 2-core, 24 GiB machine.
 """
 import argparse
@@ -310,6 +311,30 @@ def requery(work: Path, result_file: Path, timeout: float) -> None:
     print(json.dumps({"queries_s": queries, "query_rows": rows}, ensure_ascii=False, indent=2), flush=True)
 
 
+def in_memory(work: Path, result_file: Path) -> None:
+    """The suite on ``Workspace(memory=True)``, the graph loaded into memory once (timed, with the
+    process's peak memory), each query run twice in that process and the second run timed."""
+    import resource
+
+    from dutygraph import Workspace
+
+    place = first_place(work)[0]
+    ws = Workspace(work, memory=True)
+    load_s, _ = timed(lambda: ws.store)
+    times = {}
+    for label, (name, params) in QUERIES.items():
+        params = {k: (place if v == "@place" else v) for k, v in params.items()}
+        ws.run(name, **params)
+        times[label], rows = timed(ws.run, name, **params)
+        times[label] = round(times[label], 3)
+        print(f"  {label}: {times[label]} s, {len(rows)} rows", file=sys.stderr, flush=True)
+    result = read_results(result_file)
+    result["memory"] = {"load_s": round(load_s, 1), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                        "queries_s": {**result.get("memory", {}).get("queries_s", {}), **times}}
+    write_results(result_file, result)
+    print(json.dumps(result["memory"], ensure_ascii=False, indent=2), flush=True)
+
+
 def replain(work: Path, result_file: Path, timeout: float) -> None:
     """rdflib's engine on the queries of an existing build, beside the embedded figures of its file."""
     result = read_results(result_file)
@@ -334,6 +359,9 @@ def main() -> None:
     ap.add_argument("--plain-queries-only", action="store_true",
                     help="time only rdflib's engine on the queries, on the build already in --work (the graph parsed once,"
                          " each query in a forked process); the figures and the ratio go into the size's result file")
+    ap.add_argument("--memory-only", action="store_true",
+                    help="time the queries on the build already in --work loaded into memory (Workspace(memory=True)),"
+                         " in one process; the load's time and memory and the figures go into the size's result file")
     ap.add_argument("--only", nargs="+", metavar="LABEL", help="time only these queries (labels as in QUERIES)")
     ap.add_argument("--load-only", action="store_true",
                     help="time only `load` into a new Oxigraph server on the build already in --work")
@@ -353,6 +381,9 @@ def main() -> None:
         work = Path(a.work) / f"n{n}"
         if a.queries_only:
             requery(work, Path(a.out, f"scale-{n}.json"), a.store_query_timeout)
+            continue
+        if a.memory_only:
+            in_memory(work, Path(a.out, f"scale-{n}.json"))
             continue
         if a.plain_queries_only:
             replain(work, Path(a.out, f"scale-{n}.json"), a.query_timeout)

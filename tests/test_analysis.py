@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+
+import pytest
 
 from dutygraph.analysis import MISSING, centrality, compare, gaps
 from dutygraph.cli import main
@@ -124,6 +127,14 @@ def test_serve_starts_a_query_page_and_endpoint(seed_ws):
                                    headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
         n = int(json.loads(urllib.request.urlopen(q, timeout=10).read())["results"]["bindings"][0]["n"]["value"])
         assert n > 10000
+        # the build's own store, served as it is (no copy loaded) and read-only
+        assert not (seed_ws.path / "graph" / "oxigraph").exists()
+        update = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"INSERT DATA { <urn:x> <urn:y> <urn:z> }",
+                                        headers={"Content-Type": "application/sparql-update"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(update, timeout=10)
+        # ... while the embedded store reads it too
+        assert seed_ws.run("jurisdictions") and not seed_ws.store.select("SELECT ?p WHERE { <urn:x> ?p ?o }")
     finally:
         proc.terminate()
         proc.wait(timeout=20)

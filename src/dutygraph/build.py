@@ -563,7 +563,7 @@ def _head_digest(graph_dir: Path) -> str | None:
 def _store_holds(graph_dir: Path, head_digest: str) -> bool:
     """The store is current and was loaded from a head of this digest."""
     return (store_is_current(graph_dir) and _head_digest(graph_dir) == head_digest
-            and _store_opens(graph_dir))
+            and store_opens(graph_dir))
 
 
 def _note_head(graph_dir: Path, head_digest: str) -> None:
@@ -580,7 +580,8 @@ def _sweep(graph_dir: Path) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
-def _store_opens(graph_dir: Path) -> bool:
+def store_opens(graph_dir: Path) -> bool:
+    """The store opens and answers (a damaged one is loaded again, or not served)."""
     import pyoxigraph as ox
 
     try:
@@ -625,7 +626,7 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                         os.fsync(f.fileno())
                     os.replace(tmp, target)
                 write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
-                if store and not (store_is_current(graph_dir) and _store_opens(graph_dir)):
+                if store and not (store_is_current(graph_dir) and store_opens(graph_dir)):
                     if loader.child is None:
                         loader.start(target, digest=written.get("digest", ""))
                     loader.finish(target, digest)

@@ -27,7 +27,7 @@ EPILOG = """examples:
   dutygraph gaps --jurisdiction 唐山国际旅游岛        orphan duties with suggested units, and other gaps
   dutygraph network --kind lead-support --measure betweenness
   dutygraph export --format jsonld --out dutygraph.jsonld
-  dutygraph serve                                  an Oxigraph server with the graph, query page at /
+  dutygraph serve                                  an Oxigraph server on the graph (read-only), query page at /
   dutygraph load --endpoint http://127.0.0.1:7878/query
   dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
 """
@@ -137,7 +137,7 @@ def parser() -> Parser:
     p.add_argument("--all", action="store_true", dest="everything",
                    help="load every graph, also those the store's manifest shows unchanged since the last load")
 
-    p = sub.add_parser("serve", help="start a local Oxigraph server with the graph and its query page")
+    p = sub.add_parser("serve", help="serve the graph read-only with a local Oxigraph server and its query page")
     _common(p, listing=False, remote=False)
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--host", default="127.0.0.1")

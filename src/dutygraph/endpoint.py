@@ -9,7 +9,8 @@ so a graph whose document left the corpus is dropped. The TriG is read as text, 
 time: a national graph never sits in memory. Credentials come only from the environment
 (DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD) and never appear in output.
 
-``serve`` starts a local Oxigraph server (the ``oxigraph`` package) with the graph loaded.
+``serve`` starts a local Oxigraph server (the ``oxigraph`` package) on the store the build wrote,
+read-only.
 """
 from __future__ import annotations
 
@@ -233,21 +234,35 @@ def oxigraph_binary() -> str:
     return exe
 
 
+def served_store(graph_dir: Path, exe: str) -> Path:
+    """The store directory to serve: the build's (graph/store/) when it holds the TriG as it is now
+    and opens; else a copy loaded from the TriG (graph/oxigraph/, replaced each time)."""
+    from .build import STORE_DIR, store_is_current, store_opens
+
+    copy = graph_dir / "oxigraph"
+    shutil.rmtree(copy, ignore_errors=True)   # an earlier copy: stale, and as large as the store
+    if store_is_current(graph_dir) and store_opens(graph_dir):
+        return graph_dir / STORE_DIR
+    done = subprocess.run([exe, "load", "--location", str(copy), "--file", str(graph_dir / "dutygraph.trig")],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise DutygraphError(f"oxigraph could not load the graph: {done.stderr.strip().splitlines()[-1][:200] if done.stderr.strip() else done.returncode}")
+    return copy
+
+
 def serve(workspace: Path, host: str = "127.0.0.1", port: int = 7878) -> int:
-    """Load the graph into graph/oxigraph/ and serve it until interrupted."""
+    """Serve the graph, read-only, until interrupted: the store the build wrote when it is current
+    (no copy and no wait, however large the graph), else the TriG loaded into graph/oxigraph/."""
     workspace = Path(workspace)
     trig = workspace / "graph" / "dutygraph.trig"
     if not trig.exists():
         raise DutygraphError(f"no graph at {trig}: run 'dutygraph build' first")
     exe = oxigraph_binary()
-    location = workspace / "graph" / "oxigraph"
-    shutil.rmtree(location, ignore_errors=True)
-    done = subprocess.run([exe, "load", "--location", str(location), "--file", str(trig)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise DutygraphError(f"oxigraph could not load the graph: {done.stderr.strip().splitlines()[-1][:200] if done.stderr.strip() else done.returncode}")
+    location = served_store(workspace / "graph", exe)
     print(f"SPARQL endpoint  http://{host}:{port}/query\nquery page       http://{host}:{port}/\n"
-          f"(the default graph is the union of all named graphs; Ctrl-C stops the server)", flush=True)
-    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"{host}:{port}", "--union-default-graph"])
+          f"(read-only; the default graph is the union of all named graphs; Ctrl-C stops the server)", flush=True)
+    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
+                             "--union-default-graph"])
 
     def stop(*_args):
         raise KeyboardInterrupt

@@ -42,9 +42,10 @@ class Store(Protocol):
 
 class LocalStore:
     """The built graph, queried with the union of all named graphs: the on-disk Oxigraph store that
-    build writes (graph/store/) when it is current, else the TriG loaded into memory."""
+    build writes (graph/store/) when it is current, else (or when ``memory`` is asked for) the TriG
+    loaded into memory — slower to open, quicker to answer, for a long session of many questions."""
 
-    def __init__(self, trig_path: Path):
+    def __init__(self, trig_path: Path, memory: bool = False):
         import pyoxigraph as ox
 
         from .build import STORE_DIR, store_is_current
@@ -53,7 +54,7 @@ class LocalStore:
         if not trig_path.exists():
             raise DutygraphError(f"no graph at {trig_path}: run 'dutygraph build' first")
         graph_dir = trig_path.parent
-        if store_is_current(graph_dir):
+        if not memory and store_is_current(graph_dir):
             try:
                 self.store = ox.Store.read_only(str(graph_dir / STORE_DIR))
                 return
