@@ -27,8 +27,8 @@ class Workspace:
     """A dutygraph workspace: ``corpus/``, ``ontology/``, ``graph/`` (and ``queries/``).
 
     ``memory=True`` answers from the graph loaded into memory instead of the build's on-disk store:
-    it takes a while to load (2.5 minutes and 7.5 GiB for the national graph) and then answers the
-    country's large questions three to six times faster, for a notebook that asks many."""
+    it takes a while to load (about two minutes and 7.5 GiB for the national graph), then answers
+    the country's long listings two to five times faster, for a notebook that asks many."""
 
     def __init__(self, path: str | Path = ".", endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  memory: bool = False):
