@@ -54,6 +54,11 @@ QUERIES = {   # every library query, with the parameters a researcher would give
 SUITE = set(QUERIES)
 
 
+def asked(params: dict, place: str) -> dict:
+    """A query's parameters with the one-place placeholder replaced by the place asked about."""
+    return {k: (place if v == "@place" else v) for k, v in params.items()}
+
+
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes (from /proc)."""
     children: dict[int, list[int]] = {}
@@ -111,7 +116,7 @@ def query_suite(workdir: Path, place: str, timeout: float) -> tuple[dict, dict]:
     """Each library query on the embedded store, in a child process stopped after ``timeout``."""
     times, rows = {}, {}
     for label, (name, params) in QUERIES.items():
-        params = {k: (place if v == "@place" else v) for k, v in params.items()}
+        params = asked(params, place)
         q = mp.Queue()
         p = mp.Process(target=_query_child, args=(workdir, name, params, q))
         p.start()
@@ -323,10 +328,10 @@ def in_memory(work: Path, result_file: Path) -> None:
     load_s, _ = timed(lambda: ws.store)
     times = {}
     for label, (name, params) in QUERIES.items():
-        params = {k: (place if v == "@place" else v) for k, v in params.items()}
+        params = asked(params, place)
         ws.run(name, **params)
-        times[label], rows = timed(ws.run, name, **params)
-        times[label] = round(times[label], 3)
+        seconds, rows = timed(ws.run, name, **params)
+        times[label] = round(seconds, 3)
         print(f"  {label}: {times[label]} s, {len(rows)} rows", file=sys.stderr, flush=True)
     result = read_results(result_file)
     result["memory"] = {"load_s": round(load_s, 1), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
