@@ -141,7 +141,7 @@ def graph(use: Statistics) -> Triples:
         g.add((mention, RDF.type, DG.CitationNotCarriedOut))
     _data_set(g, THEME_USE, DG.ThemeUseStructure)
     for (j, theme), n in use.theme_duties.items():
-        obs = _observation(g, THEME_USE, j, theme)
+        obs = _observation(g, THEME_USE, _named(THEME_USE, j, theme))
         g.add((obs, SDMX_DIMENSION.refArea, j))
         g.add((obs, DG.refTheme, theme))
         g.add((obs, DG.dutyCount, _count(n)))
@@ -149,7 +149,7 @@ def graph(use: Statistics) -> Triples:
     _data_set(g, LAW_UNIT_USE, DG.LawUnitUseStructure)
     for (law, j, unit), n in use.law_unit_duties.items():
         unit = unit or DG.noUnitNamed
-        obs = _observation(g, LAW_UNIT_USE, law, j, unit)
+        obs = _observation(g, LAW_UNIT_USE, _named(LAW_UNIT_USE, law, j, unit))
         g.add((obs, DG.law, law))
         g.add((obs, SDMX_DIMENSION.refArea, j))
         g.add((obs, DG.refUnit, unit))
@@ -161,9 +161,7 @@ def _law_use(g: Triples, use: Statistics) -> None:
     _data_set(g, LAW_USE, DG.LawUseStructure)
     laws = set(use.stated) | set(use.inferred) | set(use.cited_by) | set(use.units)
     for law in laws:
-        obs = ID[f"statistics/law-use/{slug(str(law).rsplit('/', 1)[-1])}"]
-        g.add((obs, RDF.type, QB.Observation))
-        g.add((obs, QB.dataSet, LAW_USE))
+        obs = _observation(g, LAW_USE, ID[f"statistics/law-use/{slug(str(law).rsplit('/', 1)[-1])}"])
         g.add((obs, DG.law, law))
         g.add((obs, DG.statedDuties, _count(use.stated.get(law, 0))))
         g.add((obs, DG.inferredDuties, _count(use.inferred.get(law, 0))))
@@ -178,12 +176,16 @@ def _data_set(g: Triples, data_set: URIRef, structure: URIRef) -> None:
     g.add((data_set, QB.structure, structure))
 
 
-def _observation(g: Triples, data_set: URIRef, *key) -> URIRef:
-    """An observation of the data set, named by a digest of its dimensions' values."""
-    obs = ID[f"statistics/{str(data_set).rsplit('/', 1)[-1]}/{digest(*map(str, key))}"]
+def _observation(g: Triples, data_set: URIRef, obs: URIRef) -> URIRef:
+    """Make ``obs`` an observation of the data set (every data set's observations begin so)."""
     g.add((obs, RDF.type, QB.Observation))
     g.add((obs, QB.dataSet, data_set))
     return obs
+
+
+def _named(data_set: URIRef, *key) -> URIRef:
+    """An observation's IRI: a digest of its dimensions' values, under its data set's name."""
+    return ID[f"statistics/{str(data_set).rsplit('/', 1)[-1]}/{digest(*map(str, key))}"]
 
 
 def _count(n: int) -> Literal:
