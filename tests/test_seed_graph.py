@@ -164,3 +164,25 @@ def test_the_embedded_store_orders_rows_as_the_query_says(seed_ws):
     assert checked >= 12
     desc = re.compile(r"DESC\(\?duties\)")
     assert desc.search(seed_ws.library["theme-counts"].text)   # a descending key is among them
+
+
+def test_the_embedded_store_gives_every_kind_of_value_back_exactly(tmp_path):
+    """Rows are read from Oxigraph's TSV: quotes with tabs, newlines, quotation marks and backslashes,
+    language-tagged and typed literals, bare numbers and booleans, blank nodes and unbound cells all
+    come back as the values an endpoint's JSON rows give, sorted by SPARQL's rules."""
+    from dutygraph.store import LocalStore
+
+    trig = tmp_path / "g.trig"
+    trig.write_text(r'''@prefix x: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+x:g { x:a x:v "第一行\t二\n\"引\" \\ 尾" , "街道"@zh-Hans , "7"^^xsd:integer , "2.50"^^xsd:decimal , "1.5e3"^^xsd:double ,
+             true , "2020"^^xsd:gYear , "t"^^x:dt , _:b , <http://example.org/é?q=1> , "" , "a\u00e9\U0001F600" . }
+''', encoding="utf-8")
+    store = LocalStore(trig, memory=True)
+    rows = store.select("SELECT ?v ?none WHERE { ?s ?p ?v OPTIONAL { ?s ?nothing ?none . FILTER(false) } } ORDER BY DESC(?v)")
+    values = [r["v"] for r in rows]
+    assert all(r["none"] is None for r in rows) and len(values) == 12
+    # descending: texts by code point, then numbers by value, then the IRI, then the blank node
+    assert values[:10] == ["街道", "第一行\t二\n\"引\" \\ 尾", True, "t", "aé😀", "", 2020, 1500, 7, 2.5]
+    assert values[10] == "http://example.org/é?q=1" and values[11]
+    assert store.select("SELECT ?x WHERE {}") == [{"x": None}] and store.select("SELECT * WHERE {}") == [{}]
