@@ -186,3 +186,19 @@ x:g { x:a x:v "第一行\t二\n\"引\" \\ 尾" , "街道"@zh-Hans , "7"^^xsd:int
     assert values[:10] == ["街道", "第一行\t二\n\"引\" \\ 尾", True, "t", "aé😀", "", 2020, 1500, 7, 2.5]
     assert values[10] == "http://example.org/é?q=1" and values[11]
     assert store.select("SELECT ?x WHERE {}") == [{"x": None}] and store.select("SELECT * WHERE {}") == [{}]
+    assert store.select("SELECT ?x WHERE { VALUES ?y { 1 2 } }") == [{"x": None}, {"x": None}]
+    assert store.select("SELECT ?x ?y WHERE { VALUES ?y { 1 2 } } ORDER BY DESC(?y)") == [{"x": None, "y": 2}, {"x": None, "y": 1}]
+    assert store.select("SELECT ?x WHERE { FILTER(false) }") == []
+
+
+def test_the_sparql_a_query_is_sent_as_can_be_read_and_run_by_hand(seed_ws):
+    """Workspace.query_text gives the exact SPARQL of a library query, defaults bound, so a researcher
+    can read it or send it elsewhere; run as it is, it gives the command's rows."""
+    from dutygraph.queries import split_lists
+
+    q = seed_ws.library["units-sharing-theme"]
+    text = seed_ws.query_text(q, {"place": "东莞"})
+    assert "<https://w3id.org/dutygraph/vocab/theme/anti-trafficking>" in text   # the default theme
+    assert "<https://w3id.org/dutygraph/id/jurisdiction/441900>" in text
+    rows = seed_ws.run("units-sharing-theme", place="东莞")
+    assert rows and split_lists(seed_ws.store.select(text), q.lists) == rows

@@ -103,6 +103,11 @@ class Workspace:
         return self.run_query(self.library[name], params)
 
     def run_query(self, q: qlib.Query, params: dict) -> list[dict]:
+        rows = self.store.select(self.query_text(q, params))
+        return qlib.split_lists(rows, q.lists)
+
+    def query_text(self, q: qlib.Query, params: dict) -> str:
+        """The SPARQL a library query is sent as, its parameters (and their defaults) bound."""
         bound = {}
         for key, value in params.items():
             if value is None or value == [] or value == ():
@@ -114,8 +119,7 @@ class Workspace:
         for key, p in q.params.items():
             if key not in bound and p.default is not None:
                 bound[key] = self.terms(p.kind, [p.default])
-        rows = self.store.select(q.bind(bound))
-        return qlib.split_lists(rows, q.lists)
+        return q.bind(bound)
 
     def query(self, name_or_file: str, params: dict[str, list[str]] | None = None) -> list[dict]:
         path = Path(name_or_file)

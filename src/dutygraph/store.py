@@ -99,26 +99,43 @@ class LocalStore:
         return solutions
 
     def _rows(self, solutions, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
-        """The solutions written by Oxigraph as SPARQL TSV and read back here: one pass in Rust and a
-        split per line, where asking pyoxigraph for each term made one Python object per cell (at
-        national scale a third of a large answer's time). A cell repeats in many rows: read once."""
+        """The solutions written by Oxigraph as SPARQL TSV and read back here: one pass in Rust and one
+        split, where asking pyoxigraph for each term made a Python object per cell (theme-counts at
+        3,200 jurisdictions, graph in memory: 0.43 s to read and sort its 112,793 rows against 1.27 s).
+        A cell repeats in many rows: each distinct one is read once."""
         try:
             data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
         except (OSError, RuntimeError) as exc:
             raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
-        lines = data.decode("utf-8").split("\n")[1:-1]   # after the header; every row ends with a newline
-        cells = [line.split("\t") for line in lines] if names else [[] for _line in lines]
+        _header, _, body = data.decode("utf-8").partition("\n")
+        count = body.count("\n")   # one line per row, each ending with a newline
+        if not names:
+            return [{} for _row in range(count)]
+        cells = body[:-1].replace("\n", "\t").split("\t") if count else []
+        columns = [cells[i::len(names)] for i in range(len(names))]
         value = _Cells(tsv_value)
-        rows = [dict(zip(names, map(value.__getitem__, row))) for row in cells]
+        rows = [dict(zip(names, row)) for row in zip(*(map(value.__getitem__, column) for column in columns))]
         if not keys:
             return rows
-        rank = _Cells(lambda cell: order_key(*tsv_term(cell)))
-        order = list(range(len(rows)))
-        for name, desc in reversed(keys):   # stable sorts, last key first
-            i = names.index(name)
-            column = [rank[row[i]] for row in cells]
-            order.sort(key=column.__getitem__, reverse=desc)
+        rank = [0] * len(rows)   # each row's place among the distinct keys, all the query's keys in one number
+        for name, desc in keys:
+            column = columns[names.index(name)]
+            places = ranks(set(column), desc)
+            width = len(places) + 1
+            rank = [r * width + places[c] for r, c in zip(rank, column)]
+        order = sorted(range(len(rows)), key=rank.__getitem__)   # stable: ties keep Oxigraph's order
         return [rows[i] for i in order]
+
+
+def ranks(cells: set, desc: bool) -> dict[str, int]:
+    """Each distinct cell's place in SPARQL's order (cells of the same key share it)."""
+    keyed = sorted((order_key(*tsv_term(c)), c) for c in cells)
+    places, place, last = {}, -1, object()
+    for key, cell in keyed:
+        if key != last:
+            place, last = place + 1, key
+        places[cell] = place
+    return {c: place - p for c, p in places.items()} if desc else places
 
 
 class _Cells(dict):
@@ -171,6 +188,10 @@ def tsv_term(cell: str) -> tuple[str, str | None, str, str]:
 
 def tsv_value(cell: str):
     """The plain Python value of a TSV cell, as the endpoint's JSON rows give it (see python_value)."""
+    if cell[:1] == "<":   # the most common cells first: an IRI, a plain or language-tagged text
+        return cell[1:-1]
+    if cell[:1] == '"' and "\\" not in cell and (cell[-1] == '"' or "^^" not in cell):
+        return cell[1:cell.rindex('"')]
     kind, value, datatype, _language = tsv_term(cell)
     return python_value(value, datatype) if kind == "literal" else value
 
