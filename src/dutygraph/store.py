@@ -101,7 +101,8 @@ class LocalStore:
     def _rows(self, solutions, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
         """The solutions written by Oxigraph as SPARQL TSV and read back here: one pass in Rust and one
         split, where asking pyoxigraph for each term made a Python object per cell (theme-counts at
-        3,200 jurisdictions, graph in memory: 0.43 s to read and sort its 112,793 rows against 1.27 s).
+        3,200 jurisdictions on disk: 2.11 s against 2.98 s, 0.40 s of it reading and sorting the
+        112,793 rows; benchmarks/row_reading.py).
         A cell repeats in many rows: each distinct one is read once."""
         try:
             data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
