@@ -102,8 +102,8 @@ class LocalStore:
         """The solutions written by Oxigraph as SPARQL TSV and read back here: one pass in Rust and one
         split, where asking pyoxigraph for each term made a Python object per cell (theme-counts at
         3,200 jurisdictions on disk: 2.11 s against 2.98 s, 0.40 s of it reading and sorting the
-        112,793 rows; benchmarks/row_reading.py).
-        A cell repeats in many rows: each distinct one is read once."""
+        112,793 rows; benchmarks/row_reading.py). A cell repeats in many rows: each distinct one is
+        read once."""
         try:
             data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
         except (OSError, RuntimeError) as exc:
