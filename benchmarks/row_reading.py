@@ -38,13 +38,10 @@ def best(fn) -> float:
 def measure(ws, label: str, place: str) -> dict:
     import pyoxigraph as ox
 
-    from dutygraph.store import ORDER_BY, ORDER_KEY
+    from dutygraph.store import final_order
 
     name, params = QUERIES[label]
-    text = ws.query_text(ws.library[name], asked(params, place))
-    order = ORDER_BY.search(text)
-    body = text[: order.start()] if order else text   # the store sorts in Python: Oxigraph is asked without
-    keys = [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))] if order else []
+    body, keys = final_order(ws.query_text(ws.library[name], asked(params, place)))   # the store sorts in Python
     local = ws.store
 
     def solutions():

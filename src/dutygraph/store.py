@@ -73,10 +73,9 @@ class LocalStore:
         collecting = gc.isenabled()
         gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
         try:
-            order = ORDER_BY.search(query)
-            if order:
-                keys = [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))]
-                solutions = self._solutions(query[: order.start()])
+            body, keys = final_order(query)
+            if keys:
+                solutions = self._solutions(body)
                 names = [v.value for v in solutions.variables]
                 if all(v in names for v, _desc in keys):
                     return self._rows(solutions, names, keys)
@@ -126,6 +125,15 @@ class LocalStore:
             rank = [r * width + places[c] for r, c in zip(rank, column)]
         order = sorted(range(len(rows)), key=rank.__getitem__)   # stable: ties keep Oxigraph's order
         return [rows[i] for i in order]
+
+
+def final_order(query: str) -> tuple[str, list[tuple[str, bool]]]:
+    """A query without its final ORDER BY of plain variables, and that order's (variable, descending)
+    keys; the query as it is and no keys when it has none."""
+    order = ORDER_BY.search(query)
+    if not order:
+        return query, []
+    return query[: order.start()], [(v, (d or "").upper() == "DESC") for d, v in ORDER_KEY.findall(order.group(1))]
 
 
 def ranks(cells: set, desc: bool) -> dict[str, int]:
