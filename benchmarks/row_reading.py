@@ -13,26 +13,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import QUERIES, asked, first_place  # noqa: E402
+from scale import QUERIES, asked, first_place, timed  # noqa: E402
 
 LISTINGS = ["duties (one theme)", "units-sharing-theme", "agency-type-duties", "laws", "laws-by-unit",
             "theme-counts", "unit-names", "gap-facts"]
 
 
 def best(fn) -> float:
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+    """The quickest of three runs (scale.py's timer)."""
+    return min(timed(fn)[0] for _run in range(3))
 
 
 def measure(ws, label: str, place: str) -> dict:
