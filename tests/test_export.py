@@ -63,6 +63,46 @@ def test_heatmap_png_and_svg(seed_ws, tmp_path):
     assert "<svg" in svg
 
 
+def _missing_glyphs(ws, out) -> list[str]:
+    """The heat map written, and matplotlib's warnings of characters its font cannot draw (boxes)."""
+    import warnings
+
+    from dutygraph.coverage import write_heatmap
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        write_heatmap(ws, out)
+    return [str(w.message) for w in seen if "missing from font" in str(w.message)]
+
+
+def test_heatmap_finds_a_chinese_font_installed_after_matplotlib_made_its_font_list(seed_ws, tmp_path, monkeypatch):
+    from matplotlib import font_manager
+
+    from dutygraph.coverage import CJK_FONTS, _cjk_font
+
+    fm = font_manager.fontManager
+    if not any(font_manager.FontProperties(fname=p).get_name() in CJK_FONTS for p in font_manager.findSystemFonts()):
+        pytest.skip("no Chinese font on this machine (CI installs fonts-wqy-zenhei)")
+    _cjk_font()
+    cjk_files = {f.fname for f in fm.ttflist if f.name in CJK_FONTS}
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if f.fname not in cjk_files])   # as made before them
+    assert _cjk_font() in CJK_FONTS
+    assert _missing_glyphs(seed_ws, tmp_path / "cov.png") == []
+
+
+def test_heatmap_without_any_chinese_font_draws_codes_not_boxes(seed_ws, tmp_path, monkeypatch):
+    from matplotlib import font_manager
+
+    from dutygraph.coverage import CJK_FONTS
+
+    fm = font_manager.fontManager
+    cjk_files = {f.fname for f in fm.ttflist if f.name in CJK_FONTS}
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if f.fname not in cjk_files])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    assert _missing_glyphs(seed_ws, tmp_path / "cov.png") == []
+    assert (tmp_path / "cov.svg").exists()
+
+
 def test_ontology_docs_are_generated_and_committed_up_to_date(tmp_path):
     from pathlib import Path
 

@@ -8,9 +8,26 @@ CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Ha
 
 
 def _cjk_font() -> str | None:
+    """A Chinese font matplotlib can use. Its font list is a cache made when matplotlib first ran, so
+    a font installed since then is missing from it: the system's fonts are added before giving up."""
     from matplotlib import font_manager
 
-    have = {f.name for f in font_manager.fontManager.ttflist}
+    fm = font_manager.fontManager
+    found = _known_cjk(fm)
+    if found is None:
+        known = {f.fname for f in fm.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    fm.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    pass   # a font file matplotlib cannot read is simply not used
+        found = _known_cjk(fm)
+    return found
+
+
+def _known_cjk(fm) -> str | None:
+    have = {f.name for f in fm.ttflist}
     return next((f for f in CJK_FONTS if f in have), None)
 
 
@@ -49,7 +66,7 @@ def write_heatmap(ws, out: Path, jurisdictions=()) -> list[Path]:
         for j, v in enumerate(row):
             if v:
                 ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="black" if v < max(max(values)) * 0.6 else "white")
-    ax.set_title("Units holding each theme 各主题的职责单位数")
+    ax.set_title("Units holding each theme" + (" 各主题的职责单位数" if font else ""))
     fig.colorbar(im, ax=ax, label="units")
     fig.tight_layout()
     out = Path(out)
