@@ -13,9 +13,9 @@ machine for a while. Parameters are those of ``scale.py``'s suite; one place is 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
+import queue
 import sys
 import time
 from pathlib import Path
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import QUERIES, asked, first_place, timed  # noqa: E402
+from scale import QUERIES, asked, first_place, timed, write_results  # noqa: E402
 
 DEFAULT = ["duties (one place)", "laws (one place)", "jurisdictions", "theme-counts", "laws"]
 DROP = Path("/proc/sys/vm/drop_caches")
@@ -61,7 +61,13 @@ def in_new_process(workdir: Path, name: str, params: dict, runs: int) -> tuple[l
     out = ctx.Queue()
     p = ctx.Process(target=_child, args=(str(workdir), name, params, runs, out))
     p.start()
-    result = out.get()
+    while True:
+        try:
+            result = out.get(timeout=1)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                raise SystemExit(f"cold_start.py: query {name} failed in its process (exit status {p.exitcode})") from None
     p.join()
     return result
 
@@ -99,9 +105,8 @@ def main() -> None:
               flush=True)
     if a.out:
         store_bytes = sum(f.stat().st_size for f in (a.workspace / "graph" / "store").iterdir() if f.is_file())
-        a.out.write_text(json.dumps({"workspace": str(a.workspace), "store_gib": round(store_bytes / 2**30, 2),
-                                     "place": place, "queries": figures},
-                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_results(a.out, {"workspace": str(a.workspace), "store_gib": round(store_bytes / 2**30, 2),
+                              "place": place, "queries": figures})
 
 
 if __name__ == "__main__":

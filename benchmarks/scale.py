@@ -289,7 +289,10 @@ def read_results(result_file: Path) -> dict:
 
 
 def write_results(result_file: Path, result: dict) -> None:
-    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    """The figures written beside the file and renamed over it, so a run stopped midway keeps the old."""
+    tmp = result_file.with_name(result_file.name + ".tmp")
+    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    os.replace(tmp, result_file)
 
 
 def first_place(work: Path) -> tuple[str, str]:
