@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale import QUERIES, asked, first_place, timed, write_results  # noqa: E402
 
+from dutygraph.build import STORE_DIR  # noqa: E402
+
 DEFAULT = ["duties (one place)", "laws (one place)", "jurisdictions", "theme-counts", "laws"]
 DROP = Path("/proc/sys/vm/drop_caches")
 
@@ -78,7 +80,7 @@ def measure(workdir: Path, label: str, place: str) -> dict:
     drop_page_cache()
     (cold, warm), rows = in_new_process(workdir, name, params, runs=2)
     drop_page_cache()
-    read_s = read_store(workdir / "graph" / "store")
+    read_s = read_store(workdir / "graph" / STORE_DIR)
     (after_read,), _rows = in_new_process(workdir, name, params, runs=1)
     return {"rows": rows, "cold_s": cold, "warm_s": warm, "store_read_s": round(read_s, 1), "after_read_s": after_read}
 
@@ -94,8 +96,9 @@ def main() -> None:
     unknown = [label for label in a.only if label not in QUERIES]
     if unknown:
         raise SystemExit(f"cold_start.py: unknown query label {unknown[0]!r} (see QUERIES in scale.py)")
-    if not (a.workspace / "graph" / "store").is_dir():
-        raise SystemExit(f"cold_start.py: no store in {a.workspace / 'graph'}: run 'dutygraph build --workspace {a.workspace}' first")
+    store_dir = a.workspace / "graph" / STORE_DIR
+    if not store_dir.is_dir():
+        raise SystemExit(f"cold_start.py: no store in {store_dir.parent}: run 'dutygraph build --workspace {a.workspace}' first")
     place, _iri = first_place(a.workspace)
     figures = {}
     print(f"{'query':<22} {'rows':>7} {'cold':>8} {'warm':>8} {'store read':>11} {'after read':>11}")
@@ -104,7 +107,7 @@ def main() -> None:
         print(f"{label:<22} {f['rows']:>7} {f['cold_s']:>8} {f['warm_s']:>8} {f['store_read_s']:>11} {f['after_read_s']:>11}",
               flush=True)
     if a.out:
-        store_bytes = sum(f.stat().st_size for f in (a.workspace / "graph" / "store").iterdir() if f.is_file())
+        store_bytes = sum(f.stat().st_size for f in store_dir.iterdir() if f.is_file())
         write_results(a.out, {"workspace": str(a.workspace), "store_gib": round(store_bytes / 2**30, 2),
                               "place": place, "queries": figures})
 

@@ -75,22 +75,8 @@ def _missing_glyphs(ws, out) -> list[str]:
     return [str(w.message) for w in seen if "missing from font" in str(w.message)]
 
 
-def test_heatmap_finds_a_chinese_font_installed_after_matplotlib_made_its_font_list(seed_ws, tmp_path, monkeypatch):
-    from matplotlib import font_manager
-
-    from dutygraph.coverage import CJK_FONTS, _cjk_font
-
-    fm = font_manager.fontManager
-    if not any(font_manager.FontProperties(fname=p).get_name() in CJK_FONTS for p in font_manager.findSystemFonts()):
-        pytest.skip("no Chinese font on this machine (CI installs fonts-wqy-zenhei)")
-    _cjk_font()
-    cjk_files = {f.fname for f in fm.ttflist if f.name in CJK_FONTS}
-    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if f.fname not in cjk_files])   # as made before them
-    assert _cjk_font() in CJK_FONTS
-    assert _missing_glyphs(seed_ws, tmp_path / "cov.png") == []
-
-
-def test_heatmap_without_any_chinese_font_draws_codes_not_boxes(seed_ws, tmp_path, monkeypatch):
+def _forget_cjk_fonts(monkeypatch) -> None:
+    """matplotlib's font list as it was made before any Chinese font was installed."""
     from matplotlib import font_manager
 
     from dutygraph.coverage import CJK_FONTS
@@ -98,6 +84,25 @@ def test_heatmap_without_any_chinese_font_draws_codes_not_boxes(seed_ws, tmp_pat
     fm = font_manager.fontManager
     cjk_files = {f.fname for f in fm.ttflist if f.name in CJK_FONTS}
     monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if f.fname not in cjk_files])
+
+
+def test_heatmap_finds_a_chinese_font_installed_after_matplotlib_made_its_font_list(seed_ws, tmp_path, monkeypatch):
+    from matplotlib import font_manager
+
+    from dutygraph.coverage import CJK_FONTS, _cjk_font
+
+    if not any(font_manager.FontProperties(fname=p).get_name() in CJK_FONTS for p in font_manager.findSystemFonts()):
+        pytest.skip("no Chinese font on this machine (CI installs fonts-wqy-zenhei)")
+    _cjk_font()   # the list knows the fonts' files before they are forgotten
+    _forget_cjk_fonts(monkeypatch)
+    assert _cjk_font() in CJK_FONTS
+    assert _missing_glyphs(seed_ws, tmp_path / "cov.png") == []
+
+
+def test_heatmap_without_any_chinese_font_draws_codes_not_boxes(seed_ws, tmp_path, monkeypatch):
+    from matplotlib import font_manager
+
+    _forget_cjk_fonts(monkeypatch)
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
     assert _missing_glyphs(seed_ws, tmp_path / "cov.png") == []
     assert (tmp_path / "cov.svg").exists()
