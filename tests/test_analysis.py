@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from dutygraph.analysis import MISSING, centrality, compare, gaps
+from dutygraph.analysis import MISSING, Nearest, Similarity, _uncovered_themes, centrality, compare, gaps
 from dutygraph.cli import main
 
 from test_endpoint import free_port
@@ -73,6 +73,63 @@ def test_uncovered_themes_need_two_peers(seed_ws):
 
 def test_gaps_filter_by_jurisdiction(seed_ws):
     assert {r["jurisdiction"] for r in gaps(seed_ws, ["虎林"])} == {"虎林市"}
+
+
+def test_gaps_of_a_place_are_the_graph_s_gaps_there(seed_ws):
+    """Asked of a place, each part of the analysis reads that place's rows (the suggestions and the
+    peers still weigh the whole graph): the same rows as the whole graph's gaps kept to the places
+    there, suggestions and evidence included."""
+    every = gaps(seed_ws)
+    for place in ("唐山国际旅游岛", "虎林", "东莞", "江门"):
+        here = {r["jurisdiction"] for r in seed_ws.duties(jurisdiction=[place])} | {
+            r["jurisdiction"] for r in seed_ws.members(jurisdiction=[place])}
+        asked = gaps(seed_ws, [place])
+        assert asked and asked == [g for g in every if g["jurisdiction"] in here]
+
+
+def test_the_closest_held_duty_of_each_type_is_the_one_every_comparison_finds(seed_ws):
+    """The postings of the held duties' bigrams give, for each agency type, the duty a comparison with
+    each held duty in turn finds: the highest cosine, the first in the listing among equals."""
+    duties = seed_ws.run("duties")
+    sim = Similarity([r["text"] for r in duties])
+    held = [dict(r, _vec=sim.vector(r["text"])) for r in duties if r["agency"] and r["agency_type"]]
+    nearest = Nearest(held)
+    for orphan in [r for r in duties if not r["agency"]] + held[:40]:
+        v = sim.vector(orphan["text"])
+        expected = {}
+        for d in held:
+            cos = Similarity.cosine(v, d["_vec"])
+            if d["duty"] != orphan["duty"] and cos > expected.get(d["agency_type"], (-1.0, None))[0]:
+                expected[d["agency_type"]] = (cos, d)
+        found = nearest.best_by_type(v, orphan["duty"])
+        assert found.keys() == expected.keys()
+        for t, (cos, d) in expected.items():
+            assert found[t][1] is d and found[t][0] == pytest.approx(cos)
+
+
+class _Counts:
+    """A graph that answers theme-counts only, with the rows given."""
+    def __init__(self, rows, vocab):
+        self.rows, self.vocab = rows, vocab
+
+    def run(self, name, **params):
+        assert name == "theme-counts" and not params
+        return self.rows
+
+
+def test_uncovered_themes_keep_places_of_one_name_apart_and_name_ten_peers(seed_ws):
+    """The country has many places of one name (城关区): each is its own peer. A message names ten
+    peers and counts the rest."""
+    def row(name, code, theme, units=3):
+        return {"jurisdiction": name, "jurisdiction_iri": f"https://example.org/j/{code}", "level": "county",
+                "theme": theme, "duties": units, "units": units}
+    rows = [row(f"县{k}", k, t) for k in range(13) for t in ("anti-trafficking", "education")]
+    rows += [row("城关区", 100, "education", 5), row("城关区", 101, "education"), row("城关区", 101, "anti-trafficking")]
+    found = _uncovered_themes(_Counts(rows, seed_ws.vocab))
+    assert [(r["jurisdiction"], r["subject"]) for r in found] == [("城关区", "anti-trafficking")]
+    message = found[0]["message"]
+    assert "14 of 14 county-level peers do:" in message and message.endswith("and 4 more.")
+    assert message.count("、") == 9
 
 
 def test_lead_support_centrality(seed_ws):

@@ -51,6 +51,29 @@ def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):
     assert national.run("tasks") and national.run("members")
 
 
+def test_a_synthetic_mechanism_keeps_its_division_of_duties_and_the_duty_that_lost_its_unit(national):
+    """Each synthetic mechanism text ends with its members' duties and a paragraph that names no unit:
+    the units hold theirs, and that paragraph is a gap, quoted at its offsets, with suggestions."""
+    from dutygraph.analysis import gaps
+
+    mechanisms = [p.with_suffix(".txt") for p in sorted((national.path / "corpus").glob("*.yaml"))
+                  if "- mechanism" in p.read_text(encoding="utf-8")]
+    orphans = {r["source"]: r for r in gaps(national) if r["kind"] == "unattributed-duty"}
+    duties = national.run("duties")
+    assert mechanisms
+    for path in mechanisms:
+        source = f"corpus/{path.name}"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        division = lines[lines.index("二、职责分工") + 1:]
+        held = {(r["agency"], r["text"]) for r in duties if r["source"] == source and r["agency"]}
+        for line in division[:-1]:
+            unit, _, words = line.partition("：")
+            assert (unit, words) in held
+        orphan = orphans[source]
+        assert orphan["text"] == division[-1] and orphan["suggestions"]
+        assert path.read_text(encoding="utf-8")[orphan["start"]:orphan["end"]] == division[-1]
+
+
 def _rows(rows) -> list[str]:
     return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
 

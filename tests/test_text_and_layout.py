@@ -32,6 +32,15 @@ def test_page_numbers_are_dropped_and_pdf_lines_joined():
     assert text[a:b].startswith(width_line) and text[a:b].endswith("最后一行。")
 
 
+def test_paragraphs_of_about_one_length_are_not_taken_for_a_pdf_wrap():
+    """Lines a PDF wrapped stop wherever the width ran out; paragraphs that happen to be as long end
+    their sentences, and each stays itself — above all the one after a unit's duties that names none."""
+    duties = [f"市{name}：负责妇女儿童权益保障工作，落实第{k}项制度，加强宣传。" for k, name in enumerate("财政局 教育局 民政局 司法局 公安局 卫健委 人社局".split())]
+    text = "\n".join(duties + ["指导农村妇女教育公平工作，依法保障妇女儿童健康，宣传普及法律。"])
+    paras = layout.paragraphs(layout.lines(text, 0, len(text)))
+    assert len(paras) == 8 and paras[-1].text.startswith("指导农村妇女")
+
+
 def test_a_line_that_stops_mid_sentence_runs_on_but_a_new_item_does_not():
     text = "各部门要加强协作，形成\n\n工作合力。\n1.第一项任务。\n（一）会议机制"
     paras = layout.paragraphs(layout.lines(text, 0, len(text)))

@@ -95,21 +95,57 @@ def theme_affinity(held: list[dict]) -> dict[str, dict[str, float]]:
     return {t: {k: n / sum(c.values()) for k, n in c.items()} for t, c in counts.items()}
 
 
-def suggest(orphan: dict, held: list[dict], units_here: list[dict], sim: Similarity,
+class Nearest:
+    """The held duties' TF-IDF vectors as postings by bigram (numpy arrays): an orphan's cosine with
+    every held duty is one pass over the postings of its own bigrams, and the closest duty of each
+    agency type one argmax — where comparing it with each held duty in turn made the country's
+    orphans a matter of hours (a thousand orphans against 300,000 held duties)."""
+
+    def __init__(self, held: list[dict]):
+        import numpy as np
+
+        self.np, self.held = np, held
+        rows: dict[str, list[int]] = defaultdict(list)
+        weights: dict[str, list[float]] = defaultdict(list)
+        for i, d in enumerate(held):
+            for g, x in d["_vec"].items():
+                rows[g].append(i)
+                weights[g].append(x)
+        self.postings = {g: (np.array(rows[g], dtype=np.int64), np.array(weights[g])) for g in rows}
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(held):
+            by_type[d["agency_type"]].append(i)
+        self.by_type = {t: np.array(ix, dtype=np.int64) for t, ix in by_type.items()}   # in the held order
+        self.rows_of_duty: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(held):
+            self.rows_of_duty[d["duty"]].append(i)
+
+    def best_by_type(self, vector: dict[str, float], duty: str) -> dict[str, tuple[float, dict]]:
+        """For each agency type, the held duty (other than ``duty``) closest to ``vector``, with its
+        cosine; the first in the held order among equals."""
+        np = self.np
+        scores = np.zeros(len(self.held))
+        for g, x in vector.items():
+            if g in self.postings:
+                ix, w = self.postings[g]
+                scores[ix] += x * w   # a duty appears once in a bigram's postings
+        scores[self.rows_of_duty.get(duty, [])] = -np.inf
+        best = {}
+        for t, ix in self.by_type.items():
+            k = int(np.argmax(scores[ix]))
+            if scores[ix[k]] > -np.inf:
+                best[t] = (float(scores[ix[k]]), self.held[int(ix[k])])
+        return best
+
+
+def suggest(orphan: dict, nearest: Nearest, units_here: list[dict], sim: Similarity,
             affinity: dict[str, dict[str, float]], top: int = 3) -> list[dict]:
     """Units of the orphan's jurisdiction whose type holds the most similar duties elsewhere, ranked.
 
     The score mixes the closest duty's wording (TF-IDF cosine, 0.6) with how much of the orphan's
     themes that type holds across the graph (0.4); the closest duty is quoted as evidence.
     """
-    ov = sim.vector(orphan["text"])
-    best: dict[str, tuple[float, dict]] = {}
-    for d in held:
-        if d["duty"] == orphan["duty"]:
-            continue
-        cos = Similarity.cosine(ov, d["_vec"])
-        if cos > best.get(d["agency_type"], (-1.0, None))[0]:
-            best[d["agency_type"]] = (cos, d)
+    best = nearest.best_by_type(sim.vector(orphan["text"]), orphan["duty"])
     themes = orphan["themes"]
     scored = []
     for agency_type, (cos, d) in best.items():
@@ -129,21 +165,22 @@ def suggest(orphan: dict, held: list[dict], units_here: list[dict], sim: Similar
 
 # ---------------------------------------------------------------- gaps
 def gaps(ws, jurisdiction=()) -> list[dict]:
-    duties = ws.duties()
-    by_duty: dict[str, list[dict]] = defaultdict(list)
-    for r in duties:
-        by_duty[r["duty"]].append(r)
+    """Every gap of the graph, or of the places asked for and those under them. Each part asks its
+    queries for those places where the query takes one; what is compared across the country — the
+    wording of every held duty (for suggestions, read only when there is an orphan to suggest for)
+    and the peers' themes (the build's statistics) — is read for the country."""
+    places = list(jurisdiction)
+    duties = ws.run("duties", place=places)
     keep = None
-    if jurisdiction:
-        keep = {r["jurisdiction"] for r in ws.duties(jurisdiction=list(jurisdiction))} | {
-            r["jurisdiction"] for r in ws.members(jurisdiction=list(jurisdiction))}
+    if places:
+        keep = {r["jurisdiction"] for r in duties} | {r["jurisdiction"] for r in ws.run("members", place=places)}
     out: list[dict] = []
-    out += _unattributed(ws, duties)
-    out += _membership_gaps(ws, duties)
-    out += _tasks_without_lead(ws)
+    out += _unattributed(ws, duties, places)
+    out += _membership_gaps(ws, duties, keep)
+    out += _tasks_without_lead(ws, places)
     out += _unresolved_laws(ws)
-    out += _legal_basis_gaps(ws)
-    out += _uncovered_themes(ws, duties)
+    out += _legal_basis_gaps(ws, places)
+    out += _uncovered_themes(ws, keep)
     if keep is not None:
         out = [g for g in out if g["jurisdiction"] in keep]
     order = {"unattributed-duty": 0, "task-without-lead": 1, "member-without-duty": 2,
@@ -157,29 +194,32 @@ def _row(kind, jurisdiction, message, subject, suggestions=None, source=None, st
             "suggestions": suggestions or [], "source": source, "start": start, "end": end}
 
 
-def _unattributed(ws, duties) -> list[dict]:
+def _unattributed(ws, duties, places) -> list[dict]:
     orphans = [r for r in duties if not r["agency"]]
     if not orphans:
         return []
-    held = [dict(r) for r in duties if r["agency"] and r["agency_type"]]
-    sim = Similarity([r["text"] for r in duties])
+    every = ws.run("duties") if places else duties   # the suggestions weigh the whole graph's wording
+    held = [dict(r) for r in every if r["agency"] and r["agency_type"]]
+    sim = Similarity([r["text"] for r in every])
     for d in held:
         d["_vec"] = sim.vector(d["text"])
     units: dict[str, list[dict]] = defaultdict(list)
-    for u in ws.run("units"):
+    for u in ws.run("units", place=places):
         if u["kind"] == "unit" and u["agency_type"]:
             units[u["jurisdiction"]].append(u)
     affinity = theme_affinity(held)
+    nearest = Nearest(held)
     out = []
     for o in orphans:
-        s = suggest(o, held, units[o["jurisdiction"]], sim, affinity)
+        s = suggest(o, nearest, units[o["jurisdiction"]], sim, affinity)
         out.append(_row("unattributed-duty", o["jurisdiction"], "No unit is named for this duty; the suggestions are guesses with their evidence.",
                         o["duty"], s, o["source"], o["start"], o["end"], o["text"]))
     return out
 
 
-def _membership_gaps(ws, duties) -> list[dict]:
-    facts = sorted(ws.run("gap-facts"), key=lambda f: tuple((v is not None, v) for v in (
+def _membership_gaps(ws, duties, keep=None) -> list[dict]:
+    facts = [f for f in ws.run("gap-facts") if keep is None or f["jurisdiction"] in keep]
+    facts.sort(key=lambda f: tuple((v is not None, v) for v in (
         f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
     holders_by_place: dict[str, set] = defaultdict(set)
     for r in duties:
@@ -210,9 +250,9 @@ def _membership_gaps(ws, duties) -> list[dict]:
     return out
 
 
-def _tasks_without_lead(ws) -> list[dict]:
+def _tasks_without_lead(ws, places=()) -> list[dict]:
     return [_row("task-without-lead", t["jurisdiction"], f"Task {t['number']} names no lead unit (牵头单位).", t["task"], None,
-                 t["source"], t["start"], t["end"]) for t in ws.tasks() if not t["lead"]]
+                 t["source"], t["start"], t["end"]) for t in ws.tasks(jurisdiction=places) if not t["lead"]]
 
 
 def _unresolved_laws(ws) -> list[dict]:
@@ -220,37 +260,55 @@ def _unresolved_laws(ws) -> list[dict]:
                  r["source"], r["start"], r["end"]) for r in ws.run("unresolved-laws")]
 
 
-def _legal_basis_gaps(ws) -> list[dict]:
+def _legal_basis_gaps(ws, places=()) -> list[dict]:
     out = [_row("duty-without-basis", r["jurisdiction"], "No law is stated for this duty, and none in the register governs its themes"
                 + (f" ({', '.join(r['themes'])})." if r["themes"] else " (it has no theme)."), r["duty"], None,
-                r["source"], r["start"], r["end"], r["text"]) for r in ws.run("duties-without-basis")]
+                r["source"], r["start"], r["end"], r["text"]) for r in ws.run("duties-without-basis", place=places)]
     out += [_row("law-not-carried-out", r["jurisdiction"], f"{r['law']} is cited in {r['document']} but no duty of that document rests on it.",
                  r["law_iri"], None, r["source"], r["start"], r["end"]) for r in ws.run("laws-not-carried-out")]
     return out
 
 
-def _uncovered_themes(ws, duties) -> list[dict]:
-    levels = {r["name"]: r["level"] for r in ws.run("jurisdictions")}
+NAMED_PEERS = 10   # the peers a message names; the rest are counted
+
+
+def _uncovered_themes(ws, keep=None) -> list[dict]:
+    """Themes a place gives no unit while most of its peers (places of its level whose units hold
+    duties on at least five theme-and-unit pairs) do. Read from theme-counts — the build's statistics
+    for the country: how many units each place gives each theme — each place by its IRI (many
+    places share a name), each level's themes counted once."""
     covered: dict[str, set] = defaultdict(set)
-    count: Counter = Counter()
-    for r in duties:
-        if r["agency"]:
-            covered[r["jurisdiction"]].update(r["themes"])
-            count[r["jurisdiction"]] += 1
-    places = [p for p in covered if count[p] >= 5]
+    pairs: Counter = Counter()
+    name, level = {}, {}
+    for r in ws.run("theme-counts"):
+        units = int(r["units"] or 0)
+        if units:
+            j = r["jurisdiction_iri"]
+            covered[j].add(r["theme"])
+            pairs[j] += units
+            name[j], level[j] = r["jurisdiction"], r["level"]
+    places = [j for j in covered if pairs[j] >= 5]
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for j in sorted(places, key=lambda j: (name[j], j)):
+        by_level[level[j]].append(j)
+    holding = {lv: {t: [j for j in ps if t in covered[j]] for t in set().union(*(covered[j] for j in ps))}
+               for lv, ps in by_level.items()}
     out = []
-    for place in sorted(places):
-        peers = [p for p in places if p != place and levels.get(p) == levels.get(place)]
-        if not peers:
-            continue
-        need = max(2, math.ceil(len(peers) / 2))   # at least two peers, and at least half of them
-        for theme in sorted(set().union(*(covered[p] for p in peers)) - covered[place]):
-            having = sorted(p for p in peers if theme in covered[p])
-            if len(having) >= need:
-                out.append(_row("uncovered-theme", place,
-                                f"{place} gives no unit a duty on {theme} ({ws.vocab.label('theme', theme)}); "
-                                f"{len(having)} of {len(peers)} {levels.get(place)}-level peers do: {'、'.join(having)}.",
-                                theme))
+    for lv, ps in by_level.items():
+        peers = len(ps) - 1
+        need = max(2, math.ceil(peers / 2))   # at least two peers, and at least half of them
+        for j in ps:
+            if keep is not None and name[j] not in keep:
+                continue
+            for theme in sorted(set(holding[lv]) - covered[j]):
+                having = holding[lv][theme]
+                if len(having) >= need:
+                    named = "、".join(name[p] for p in having[:NAMED_PEERS])
+                    more = f" and {len(having) - NAMED_PEERS} more" if len(having) > NAMED_PEERS else ""
+                    out.append(_row("uncovered-theme", name[j],
+                                    f"{name[j]} gives no unit a duty on {theme} ({ws.vocab.label('theme', theme)}); "
+                                    f"{len(having)} of {peers} {lv}-level peers do: {named}{more}.",
+                                    theme))
     return out
 
 

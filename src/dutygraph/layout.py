@@ -39,14 +39,18 @@ def starts_item(v: View) -> bool:
     return bool(ITEM.match(v.text)) or is_heading(v)
 
 
-def wrap_width(widths: list[int]) -> int | None:
-    """The fixed width a PDF wrapped its lines at, or None if the text is not hard-wrapped."""
-    long = [w for w in widths if w >= 30]
+def wrap_width(widths: list[int], ends: list[bool] | None = None) -> int | None:
+    """The fixed width a PDF wrapped its lines at, or None if the text is not hard-wrapped. ``ends``
+    says which lines end a sentence: a wrap cuts lines wherever the width runs out (7% of the lines at
+    the Hulin PDF's width end one), so lines of about one length that mostly end a sentence are
+    paragraphs that happen to be as long, not a wrap."""
+    ends = ends or [False] * len(widths)
+    long = [(w, e) for w, e in zip(widths, ends) if w >= 30]
     if len(long) < 6:
         return None
-    mode, _ = Counter(w // 2 * 2 for w in long).most_common(1)[0]
-    near = sum(1 for w in long if mode - 6 <= w <= mode + 4)
-    if mode > 100 or near < 0.4 * len(long):
+    mode, _ = Counter(w // 2 * 2 for w, _e in long).most_common(1)[0]
+    near = [e for w, e in long if mode - 6 <= w <= mode + 4]
+    if mode > 100 or len(near) < 0.4 * len(long) or sum(near) >= 0.5 * len(near):
         return None
     return mode
 
@@ -64,7 +68,7 @@ def lines(source: str, start: int, end: int) -> list[Line]:
         if BARE_NUMBER.match(v.text) and (k == 0 or not pieces[k - 1].strip()) and (k + 1 >= len(pieces) or not pieces[k + 1].strip()):
             continue
         raw.append(v)
-    width = wrap_width([display_width(v.text) for v in raw])
+    width = wrap_width([display_width(v.text) for v in raw], [v.text[-1] in TERMINAL for v in raw])
     if width is None:
         return [Line(v) for v in raw]
     return [Line(v, display_width(v.text) >= width - 6) for v in raw]

@@ -120,7 +120,9 @@ class Synth:
     def mechanism(self, place: str, prefix: str) -> str:
         rng = self.rng
         names = ("信息共享机制", "联合处置机制", "督导检查机制", "强制报告机制", "联席会商机制")
-        lines = [f"{place}维护妇女儿童权益联动工作机制", "", "一、工作机制"]
+        # the grounds it opens with, as real mechanisms do: a citation no duty need carry out
+        lines = [f"{place}维护妇女儿童权益联动工作机制", "",
+                 f"为贯彻落实《{rng.choice(self.laws)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
         for k, name in enumerate(rng.sample(names, 3)):
             lines += [f"（{'一二三'[k]}）{name}", f"各成员单位要{self.duty()}。{self.duty()}。"]
         lines += ["二、职责分工"]
@@ -140,6 +142,12 @@ class Synth:
             para.append(f"{subject}要{self.duty()}；要{self.duty()}。")
         lines.append("".join(para))
         return "\n".join(lines) + "\n"
+
+
+# the genres each kind of document is written in, as its metadata must declare them for the build to
+# read every part: a mechanism text ends with its division of duties (a unit-and-duties list)
+GENRES_WRITTEN = {"duty_list": ["duty-list"], "task_division": ["task-division"], "roster": ["roster"],
+                  "mechanism": ["mechanism", "duty-list"], "speech": ["speech"]}
 
 
 def places(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
@@ -163,7 +171,7 @@ def synth(vocab: Vocabulary, n: int, out: Path, seed: int = 0) -> dict:
             text = getattr(s, g)(name, prefix)
             doc_id = f"{docs:05d}_{code}"
             meta = {"title": text.splitlines()[0], "jurisdiction": {"name": name, "code": code, "level": level},
-                    "body": f"{name}妇女儿童工作委员会", "genres": [g.replace("_", "-")], "date": None,
+                    "body": f"{name}妇女儿童工作委员会", "genres": GENRES_WRITTEN[g], "date": None,
                     "notes": f"synthetic ({g.replace('_', '-')}), seed {seed}"}
             write_atomic(out / "corpus" / f"{doc_id}.txt", text.encode("utf-8"))
             write_atomic(out / "corpus" / f"{doc_id}.yaml", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).encode("utf-8"))
