@@ -9,6 +9,8 @@ import math
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
+
 from .errors import DutygraphError
 
 CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -79,12 +81,6 @@ class Similarity:
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {g: x / norm for g, x in v.items()}
 
-    @staticmethod
-    def cosine(a: dict, b: dict) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(x * b.get(g, 0.0) for g, x in a.items())
-
 
 def theme_affinity(held: list[dict]) -> dict[str, dict[str, float]]:
     """P(agency type | theme): of the duties on a theme, the share each agency type holds."""
@@ -102,28 +98,23 @@ class Nearest:
     orphans a matter of hours (a thousand orphans against 300,000 held duties)."""
 
     def __init__(self, held: list[dict]):
-        import numpy as np
-
-        self.np, self.held = np, held
+        self.held = held
         rows: dict[str, list[int]] = defaultdict(list)
         weights: dict[str, list[float]] = defaultdict(list)
+        by_type: dict[str, list[int]] = defaultdict(list)
+        self.rows_of_duty: dict[str, list[int]] = defaultdict(list)
         for i, d in enumerate(held):
             for g, x in d["_vec"].items():
                 rows[g].append(i)
                 weights[g].append(x)
-        self.postings = {g: (np.array(rows[g], dtype=np.int64), np.array(weights[g])) for g in rows}
-        by_type: dict[str, list[int]] = defaultdict(list)
-        for i, d in enumerate(held):
             by_type[d["agency_type"]].append(i)
-        self.by_type = {t: np.array(ix, dtype=np.int64) for t, ix in by_type.items()}   # in the held order
-        self.rows_of_duty: dict[str, list[int]] = defaultdict(list)
-        for i, d in enumerate(held):
             self.rows_of_duty[d["duty"]].append(i)
+        self.postings = {g: (np.array(rows[g], dtype=np.int64), np.array(weights[g])) for g in rows}
+        self.by_type = {t: np.array(ix, dtype=np.int64) for t, ix in by_type.items()}   # in the held order
 
     def best_by_type(self, vector: dict[str, float], duty: str) -> dict[str, tuple[float, dict]]:
         """For each agency type, the held duty (other than ``duty``) closest to ``vector``, with its
         cosine; the first in the held order among equals."""
-        np = self.np
         scores = np.zeros(len(self.held))
         for g, x in vector.items():
             if g in self.postings:

@@ -39,12 +39,11 @@ def starts_item(v: View) -> bool:
     return bool(ITEM.match(v.text)) or is_heading(v)
 
 
-def wrap_width(widths: list[int], ends: list[bool] | None = None) -> int | None:
+def wrap_width(widths: list[int], ends: list[bool]) -> int | None:
     """The fixed width a PDF wrapped its lines at, or None if the text is not hard-wrapped. ``ends``
     says which lines end a sentence: a wrap cuts lines wherever the width runs out (7% of the lines at
     the Hulin PDF's width end one), so lines of about one length that mostly end a sentence are
     paragraphs that happen to be as long, not a wrap."""
-    ends = ends or [False] * len(widths)
     long = [(w, e) for w, e in zip(widths, ends) if w >= 30]
     if len(long) < 6:
         return None
