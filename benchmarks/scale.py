@@ -15,6 +15,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -82,8 +83,20 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str]:
-    start = time.perf_counter()
+def steal_s() -> float | None:
+    """CPU seconds the hypervisor has given other machines so far, summed over this machine's
+    cores (Linux's /proc/stat; None elsewhere): the part of a slow hour that is not the code's."""
+    try:
+        with open("/proc/stat") as f:
+            return int(f.readline().split()[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str, dict]:
+    """Wall seconds, peak memory of the process tree, its output, and the CPU it used (its
+    processes, waited for: the build's workers and loading child) and the machine's steal."""
+    start, before, stolen = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN), steal_s()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env={**os.environ, "DUTYGRAPH_PROGRESS": "0"})
     peak = 0
@@ -93,7 +106,10 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     out = proc.stdout.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
-    return time.perf_counter() - start, peak, out
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {"cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+           "steal_s": round(steal_s() - stolen, 1) if stolen is not None else None}
+    return time.perf_counter() - start, peak, out, cpu
 
 
 def timed(fn, *a, **k):
@@ -324,8 +340,6 @@ def requery(work: Path, result_file: Path, timeout: float) -> None:
 def in_memory(work: Path, result_file: Path) -> None:
     """The suite on ``Workspace(memory=True)``, the graph loaded into memory once (timed, with the
     process's peak memory), each query run twice in that process and the second run timed."""
-    import resource
-
     from dutygraph import Workspace
 
     place = first_place(work)[0]
@@ -414,10 +428,11 @@ def main() -> None:
             shutil.rmtree(work / name, ignore_errors=True)
             shutil.copytree(ROOT / name, work / name)
         shutil.rmtree(work / "graph", ignore_errors=True)
-        build_s, peak, out = run_measured([sys.executable, "-m", "dutygraph", "build", "--workspace", str(work)])
+        build_s, peak, out, cpu = run_measured([sys.executable, "-m", "dutygraph", "build", "--workspace", str(work)])
         summary = dict(line.split(None, 1) for line in out.splitlines() if line and not line.startswith("graph/"))
         built = {"jurisdictions": n, "documents": int(summary["documents"]), "triples": int(summary["triples"]),
                  "build_s": round(build_s, 1), "build_peak_rss_mib": round(peak / 2**20),
+                 "build_cpu_s": cpu["cpu_s"], "build_steal_s": cpu["steal_s"],
                  "validation_worker_s": float(summary["validation"].split()[0]) if "validation" in summary else None}
         if a.build_only:
             result_file = Path(a.out, f"scale-{n}.json")

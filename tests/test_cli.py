@@ -38,6 +38,12 @@ def test_csv_and_table_formats(tiny_ws):
     assert "(2 rows)" in r.stdout
 
 
+def _edit(path, old, new, count=-1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
 @pytest.mark.parametrize("breakage,message", [
     (lambda d: (d / "t01.yaml").write_text("title: [unclosed", encoding="utf-8"), "malformed metadata"),
     (lambda d: (d / "t01.yaml").unlink(), "no metadata file"),
@@ -46,6 +52,12 @@ def test_csv_and_table_formats(tiny_ws):
     (lambda d: (d / "t01.txt").write_bytes("市公安局：打击拐卖。".encode("gb18030")), "not UTF-8"),
     (lambda d: (d / "t01.yaml").write_text("title: x\njurisdiction: {name: 成都市, code: '510100'}\ngenres: [poem]\n", encoding="utf-8"), "unknown genre"),
     (lambda d: (d / "t01.yaml").write_text("title: x\njurisdiction: {name: 不存在市}\ngenres: [duty-list]\n", encoding="utf-8"), "unknown jurisdiction"),
+    # the store is loaded without checking IRIs again: a vocabulary's IRI or code that cannot be one
+    # is refused when the vocabularies are read
+    (lambda d: _edit(d.parent / "ontology" / "themes.ttl", 'skos:notation "anti-trafficking"', 'skos:notation "anti trafficking"'),
+     "themes.ttl: the code 'anti trafficking' cannot end an IRI"),
+    (lambda d: _edit(d.parent / "ontology" / "agency-types.ttl", "skos:inScheme", "<https://w3id.org/dutygraph/in|scheme>", 1),
+     "agency-types.ttl: <https://w3id.org/dutygraph/in|scheme> is not a valid IRI"),
 ])
 def test_bad_input_is_one_line_exit_1_and_graph_untouched(tiny_ws, breakage, message):
     assert cli("build", "--workspace", str(tiny_ws)).returncode == 0

@@ -6,7 +6,9 @@ role words, legal instruments) comes from these Turtle files; no lexicon is kept
 from __future__ import annotations
 
 import functools
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from .errors import DutygraphError
 from .namespaces import ELI, ID, VOCAB
 
 PLACE = "{place}"
+# what RFC 3987 forbids in an IRI: rdflib reads such IRIs with a warning, and the build's loader
+# (lenient, for speed) would store them; the vocabularies are refused when read instead
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
 @dataclass(frozen=True)
@@ -127,12 +132,37 @@ def ontology_dir(workspace: Path) -> Path:
 @functools.lru_cache(maxsize=4)
 def _load(directory: str, stamp: tuple) -> Vocabulary:
     g = Graph()
-    for f in sorted(Path(directory).glob("*.ttl")):
-        try:
-            g.parse(f, format="turtle")
-        except Exception as exc:  # rdflib raises many kinds
-            raise DutygraphError(f"{f}: not valid Turtle ({str(exc).splitlines()[0][:160]})") from None
+    files = sorted(Path(directory).glob("*.ttl"))
+    with _quiet("rdflib.term"):   # its warning of a bad IRI: _check_iris says it in one line
+        for f in files:
+            try:
+                g.parse(f, format="turtle")
+            except Exception as exc:  # rdflib raises many kinds
+                raise DutygraphError(f"{f}: not valid Turtle ({str(exc).splitlines()[0][:160]})") from None
+    _check_iris(files, g)
     return Vocabulary(g)
+
+
+@contextmanager
+def _quiet(logger: str):
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _check_iris(files: list[Path], g: Graph) -> None:
+    """Every IRI of the vocabularies, and every code (a concept's IRI ends with it), can be an IRI."""
+    bad = [(t, "IRI") for t in {*g.subjects(), *g.predicates(), *g.objects()} if isinstance(t, URIRef) and NOT_IN_IRI.search(t)]
+    bad += [(c, "code") for c in g.objects(None, SKOS.notation) if NOT_IN_IRI.search(c)]
+    if bad:
+        term, kind = min(bad, key=lambda b: (b[1], str(b[0])))
+        where = next((f for f in files if str(term) in f.read_text(encoding="utf-8")), files[0].parent)
+        what = f"<{term}> is not a valid IRI" if kind == "IRI" else f"the code {str(term)!r} cannot end an IRI"
+        raise DutygraphError(f"{where}: {what} (an IRI holds no spaces and none of <>\"{{}}|\\^`); fix it")
 
 
 def load(directory: Path) -> Vocabulary:
