@@ -4,8 +4,9 @@
 
 Runs ``dutygraph.build`` on the workspace (its graph/ is replaced) and prints, on stderr, the
 seconds since the start at each step: the end of the documents' phase (the store's child told where
-the head ends), the cross-document shapes, the digest, and the store's finish (the findings loaded,
-the store optimised). The progress line of the build shows the documents' rate on the way.
+the head ends), the cross-document shapes, the digest, and the store's finish: waiting for the child
+to load the head, the findings loaded, the store optimised. The progress line of the build shows
+the documents' rate on the way.
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def main() -> None:
     workspace = Path(sys.argv[1])
     for name in ("_shared_findings", "_digest"):
         timed(B, name)
-    for name in ("head_end", "finish"):
+    for name in ("head_end", "finish", "_wait_child", "_load_rest", "_optimise"):
         timed(B.StoreLoader, name)
     shutil.rmtree(workspace / "graph", ignore_errors=True)
     summary = B.build(workspace)

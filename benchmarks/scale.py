@@ -50,6 +50,7 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "unit-names": ("unit-names", {}),
     "target-groups-by-unit (one place)": ("target-groups-by-unit", {"place": "@place"}),
     "gap-facts": ("gap-facts", {}),
+    "duty-wording": ("duty-wording", {}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
 }
 SUITE = set(QUERIES)
@@ -91,6 +92,20 @@ def steal_s() -> float | None:
             return int(f.readline().split()[8]) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def process_use(pid: int) -> dict | None:
+    """CPU seconds a running process has used and the bytes it has written to disk so far
+    (Linux's /proc; None elsewhere): whether a slow load waits on the server's cores or its disk."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/io") as f:
+            io = dict(line.split(": ") for line in f.read().splitlines())
+    except (OSError, ValueError):
+        return None
+    return {"cpu_s": (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"),
+            "written_bytes": int(io["write_bytes"])}
 
 
 def run_measured(cmd: list[str]) -> tuple[float, int, str, dict]:
@@ -292,10 +307,15 @@ def load_time(workdir: Path, again: bool = True) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        stolen = steal_s()
+        stolen, server, own = steal_s(), process_use(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
         out = {"load_server_s": round(timed(load, workdir, url, 1800.0)[0], 1)}
         if stolen is not None:
             out["load_server_steal_s"] = round(steal_s() - stolen, 1)
+        done, mine = process_use(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+        out["load_client_cpu_s"] = round(mine.ru_utime + mine.ru_stime - own.ru_utime - own.ru_stime, 1)
+        if server and done:   # the server's CPU (its threads) and what it wrote, during the load
+            out["load_server_cpu_s"] = round(done["cpu_s"] - server["cpu_s"], 1)
+            out["load_server_written_gib"] = round((done["written_bytes"] - server["written_bytes"]) / 2**30, 2)
         if again:
             out["reload_server_s"] = round(timed(load, workdir, url, 1800.0)[0], 1)
         return out

@@ -115,6 +115,18 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
             assert held and {law: u[f"duties_{how}"] for law, u in use.items() if u[f"duties_{how}"]} == dict(held)
 
 
+def test_the_country_s_duty_wording_is_the_duties_rows_in_their_order(national, seed_ws):
+    """duty-wording (what the suggestions of a place's gaps weigh, hash-joined) gives the rows of
+    `duties` without a parameter, less their target groups and laws, row for row and in order: a
+    synthetic country with duties that name no unit, and the seeds."""
+    keys = ("duty", "jurisdiction", "agency", "agency_iri", "agency_type", "role", "themes", "text",
+            "source", "start", "end")
+    for ws in (national, seed_ws):
+        wording = ws.run("duty-wording")
+        assert any(not r["agency"] for r in wording) and any(r["themes"] for r in wording)
+        assert [[r[k] for k in keys] for r in wording] == [[r[k] for k in keys] for r in ws.run("duties")]
+
+
 def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_ws):
     """The country's law-use, theme-counts and laws-by-unit read the statistics the build wrote
     (Data Cube observations per instrument, per place and theme, per instrument, place and unit)

@@ -189,7 +189,9 @@ def _unattributed(ws, duties, places) -> list[dict]:
     orphans = [r for r in duties if not r["agency"]]
     if not orphans:
         return []
-    every = ws.run("duties") if places else duties   # the suggestions weigh the whole graph's wording
+    # the suggestions weigh the whole graph's wording: for a place, the country's duties without
+    # their target groups and legal bases (the same rows, read far faster than `duties`)
+    every = ws.run("duty-wording") if places else duties
     held = [dict(r) for r in every if r["agency"] and r["agency_type"]]
     sim = Similarity([r["text"] for r in every])
     for d in held:

@@ -455,18 +455,11 @@ class StoreLoader:
         ``digest``), optimise, stamp and swap the stores."""
         import pyoxigraph as ox
 
-        if self.child.wait() != 0:
-            self.errors.seek(0)
-            last = (self.errors.read().decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-            raise DutygraphError(f"loading the store failed ({last[:160]}); run 'dutygraph build' again")
+        self._wait_child()
         store = ox.Store(str(self.tmp))
         if self.offset is not None:
-            with _part(trig_path, self.offset, before=trig.header().encode("utf-8")) as rest:
-                store.bulk_load(input=rest, format=ox.RdfFormat.TRIG, lenient=True)
-        # once, over everything: a query suite took twice as long on a store as loaded, and 5-25%
-        # longer with the findings' graph left as loaded
-        store.optimize()
-        store.flush()
+            self._load_rest(store, trig_path)
+        self._optimise(store)
         del store
         (self.tmp / "SOURCE").write_text(f"{_stamp(trig_path, digest)}\nhead {self.digest}\n")
         final, old = self.graph_dir / STORE_DIR, self.graph_dir / f".{STORE_DIR}.old.{os.getpid()}"
@@ -474,6 +467,27 @@ class StoreLoader:
             os.replace(final, old)
         os.replace(self.tmp, final)
         shutil.rmtree(old, ignore_errors=True)
+
+    def _wait_child(self) -> None:
+        """Wait for the child to load the head; its last error line if it failed."""
+        if self.child.wait() != 0:
+            self.errors.seek(0)
+            last = (self.errors.read().decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise DutygraphError(f"loading the store failed ({last[:160]}); run 'dutygraph build' again")
+
+    def _load_rest(self, store, trig_path: Path) -> None:
+        """The graphs after the head (the findings, the vocabularies)."""
+        import pyoxigraph as ox
+
+        with _part(trig_path, self.offset, before=trig.header().encode("utf-8")) as rest:
+            store.bulk_load(input=rest, format=ox.RdfFormat.TRIG, lenient=True)
+
+    def _optimise(self, store) -> None:
+        """Once, over everything: a query suite took twice as long on a store as loaded, and 5-25%
+        longer with the findings' graph left as loaded; a second compaction costs as much as the
+        first (the keys are hashes, spread over every file), so the head is not optimised apart."""
+        store.optimize()
+        store.flush()
 
     def cancel(self) -> None:
         """Stop the child if it still runs and remove what it wrote (nothing once swapped in)."""
