@@ -35,9 +35,10 @@ def main() -> None:
     ap.add_argument("places", nargs="*")
     ap.add_argument("--country", action="store_true", help="also time the whole country's gaps")
     a = ap.parse_args()
+    ctx = mp.get_context("spawn")
     for place in a.places + ([None] if a.country else []):
-        q = mp.get_context("spawn").Queue()
-        p = mp.get_context("spawn").Process(target=_one, args=(a.workspace, place, q))
+        q = ctx.Queue()
+        p = ctx.Process(target=_one, args=(a.workspace, place, q))
         p.start()
         print(json.dumps(q.get(), ensure_ascii=False), flush=True)
         p.join()

@@ -108,6 +108,11 @@ def process_use(pid: int) -> dict | None:
             "written_bytes": int(io["write_bytes"])}
 
 
+def cpu_between(before, after) -> float:
+    """CPU seconds (user and system) between two ``resource.getrusage`` readings."""
+    return round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)
+
+
 def run_measured(cmd: list[str]) -> tuple[float, int, str, dict]:
     """Wall seconds, peak memory of the process tree, its output, and the CPU it used (its
     processes, waited for: the build's workers and loading child) and the machine's steal."""
@@ -122,7 +127,7 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str, dict]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = {"cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+    cpu = {"cpu_s": cpu_between(before, after),
            "steal_s": round(steal_s() - stolen, 1) if stolen is not None else None}
     return time.perf_counter() - start, peak, out, cpu
 
@@ -312,7 +317,7 @@ def load_time(workdir: Path, again: bool = True) -> dict:
         if stolen is not None:
             out["load_server_steal_s"] = round(steal_s() - stolen, 1)
         done, mine = process_use(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
-        out["load_client_cpu_s"] = round(mine.ru_utime + mine.ru_stime - own.ru_utime - own.ru_stime, 1)
+        out["load_client_cpu_s"] = cpu_between(own, mine)
         if server and done:   # the server's CPU (its threads) and what it wrote, during the load
             out["load_server_cpu_s"] = round(done["cpu_s"] - server["cpu_s"], 1)
             out["load_server_written_gib"] = round((done["written_bytes"] - server["written_bytes"]) / 2**30, 2)
