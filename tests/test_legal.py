@@ -38,6 +38,26 @@ def test_inferred_basis_names_its_rule_and_theme(seed_ws):
     assert adv["how"] == "inferred" and adv["rule"] == "ThemeGovernedByLaw" and "domestic-violence" in adv["via"]
 
 
+def test_an_inferred_basis_is_one_node_per_law_and_themes(seed_ws):
+    """Duties that the rule ties to the same law through the same themes share one basis node, in
+    every document: the node is written once, in the graph `inferences`, and its themes are each
+    such duty's."""
+    PREFIX = "PREFIX dg: <https://w3id.org/dutygraph/ontology#>\n"
+    nodes = seed_ws.store.select(PREFIX + """
+        SELECT ?b ?g (COUNT(DISTINCT ?law) AS ?laws) (COUNT(DISTINCT ?duty) AS ?duties) (COUNT(DISTINCT ?h) AS ?documents)
+        WHERE { GRAPH ?g { ?b a dg:InferredBasis ; dg:instrument ?law } GRAPH ?h { ?duty dg:hasLegalBasis ?b } }
+        GROUP BY ?b ?g""")
+    assert nodes and {r["g"] for r in nodes} == {"https://w3id.org/dutygraph/id/graph/inferences"}
+    assert len({r["b"] for r in nodes}) == len(nodes) and all(r["laws"] == 1 for r in nodes)
+    assert max(r["documents"] for r in nodes) > 1
+    assert sum(r["duties"] for r in nodes) == sum(
+        b["how"] == "inferred" for r in {d["duty"]: d for d in seed_ws.duties()}.values() for b in r["legal_bases"])
+    astray = seed_ws.store.select(PREFIX + """
+        SELECT ?duty ?b WHERE { ?duty dg:hasLegalBasis ?b . ?b a dg:InferredBasis ; dg:viaTheme ?t
+                                FILTER NOT EXISTS { ?duty dg:theme ?t } }""")
+    assert astray == []
+
+
 def test_document_wide_grounds_are_stated_for_every_duty(seed_ws):
     rows = {r["duty"]: r for r in seed_ws.duties(jurisdiction=["虎林"])}
     for r in rows.values():

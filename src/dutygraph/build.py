@@ -35,9 +35,10 @@ from . import corpus as corpus_mod
 from . import jurisdictions as jur
 from . import statistics, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
+from .linking import law_iri
 from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
-from .rdf import DocumentWriter, Shared, jurisdiction_graph, shared_graph
+from .rdf import DocumentWriter, Shared, inference_graph, jurisdiction_graph, shared_graph
 
 GRAPH_FILE = "dutygraph.trig"
 STORE_DIR = "store"
@@ -88,6 +89,7 @@ class DocResult:
     members: list          # (agency iri, body iri)
     represented: set
     laws: set
+    inferred: dict         # inferred basis -> (law key, themes)
     stats: statistics.Statistics = field(default_factory=statistics.Statistics)
     duties: int = 0
     tasks: int = 0
@@ -220,8 +222,10 @@ def _document(path: str) -> DocResult:
     started = time.perf_counter()
     findings = _W["shapes"].validate_lines(lines + context)
     shacl_s = time.perf_counter() - started
+    inferred = {b: law_iri(key) for b, (key, _via) in shared.inferred.items()}
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
-                     with_duty, members, represented, laws, statistics.document_part(g, writer.iri),
+                     with_duty, members, represented, laws, shared.inferred,
+                     statistics.document_part(g, writer.iri, inferred),
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
 
@@ -312,11 +316,13 @@ def _compile_to(workspace: Path, out: Path, workers: int | None, head_written) -
             represented |= r.represented
             members += r.members
             laws |= r.laws
+            shared.inferred.update(r.inferred)
             stats.add(r.stats)
             progress.step()
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
-                graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known))}
+                graph_iri("jurisdictions"): jurisdiction_graph(shared, lambda j: jur.with_ancestors(j, known)),
+                graph_iri("inferences"): inference_graph(shared.inferred)}
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
         tail[graph_iri("statistics")] = statistics.graph(stats)
@@ -357,7 +363,8 @@ def _hashed(h, text: str) -> str:
 def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented, workers: int) -> Graph:
     """The cross-document shapes, over the shared graphs (their TriG lines) and the links the
     documents reported, in ``workers`` processes: each takes the units of its share (a unit's
-    findings look at the unit, its places and the vocabularies alone) with every place and concept."""
+    findings look at the unit, its places and the vocabularies alone) with every place, concept
+    and inferred basis."""
     own: dict[str, list[str]] = {}   # a unit's lines, by the unit as the lines write it
     for line in body[graph_iri("agencies")]:
         own.setdefault(trig.subject(line), []).append(line)
@@ -373,7 +380,7 @@ def _shared_findings(onto_dir: Path, body: dict, members, with_duty, represented
     for agency in represented:
         m, p = URIRef(f"{agency}#representative"), URIRef(f"{agency}#person")
         add(agency, (m, DG.onBehalfOf, agency), (m, ORG.member, p), (p, RDF.type, FOAF.Person))
-    common = [line for name in ("jurisdictions", "vocabularies") for line in body[graph_iri(name)]]
+    common = [line for name in ("jurisdictions", "inferences", "vocabularies") for line in body[graph_iri(name)]]
     n = workers if len(own) >= SHARED_PARALLEL_FROM else 1
     shares: list[list[str]] = [[] for _ in range(n)]
     for key, lines in own.items():

@@ -41,6 +41,7 @@ class Shared:
     names: dict[URIRef, set[str]] = field(default_factory=dict)
     refs: dict[URIRef, UnitRef] = field(default_factory=dict)
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    inferred: dict[URIRef, tuple[str, tuple[str, ...]]] = field(default_factory=dict)   # basis -> (law key, themes)
 
     def note(self, ref: UnitRef) -> URIRef:
         iri = unit_iri(ref)
@@ -204,28 +205,35 @@ class DocumentWriter:
         for m, mention in self._document_bases:
             stated.setdefault(m.key, ("document", mention))
         groups = set(st.target_groups)
-        inferred: dict[str, list[str]] = {}
+        inferred: dict[str, tuple[str, ...]] = {}
         for key, themes, audience in _inferable(self.vocab):
-            via = sorted(themes & st.themes)
+            via = tuple(sorted(themes & st.themes))
             if via and not (audience and groups and not groups & audience):
                 inferred[key] = via
         for key in sorted(set(stated) | set(inferred)):
-            b = URIRef(f"{iri}/basis/{slug(key)}")
-            g.add((iri, DG.hasLegalBasis, b))
-            g.add((b, RDF.type, DG.LegalBasis))
-            g.add((b, DG.instrument, law_iri(key)))
             if key in stated:
+                b = URIRef(f"{iri}/basis/{slug(key)}")
                 scope, mention = stated[key]
+                g.add((b, RDF.type, DG.LegalBasis))
+                g.add((b, DG.instrument, law_iri(key)))
                 g.add((b, RDF.type, DG.StatedBasis))
                 g.add((b, DG.basisKind, Literal("stated")))
                 g.add((b, DG.basisScope, Literal(scope)))
                 g.add((b, PROV.wasDerivedFrom, mention))
+                for t in inferred.get(key, ()):   # a stated basis may also be one the themes call for
+                    g.add((b, DG.viaTheme, concept("theme", t)))
             else:
-                g.add((b, RDF.type, DG.InferredBasis))
-                g.add((b, DG.basisKind, Literal("inferred")))
-                g.add((b, DG.inferredBy, DG.ThemeGovernedByLaw))
-            for t in inferred.get(key, ()):   # a stated basis may also be one the themes call for
-                g.add((b, DG.viaTheme, concept("theme", t)))
+                b = self._inferred_basis(key, inferred[key])
+            g.add((iri, DG.hasLegalBasis, b))
+
+    def _inferred_basis(self, key: str, via: tuple[str, ...]) -> URIRef:
+        """The inference "this instrument governs these themes" is the same for every duty it is
+        drawn for, in every document: one node per instrument and themes, written once in the graph
+        ``inferences`` (see :func:`inference_graph`); a document's graph holds only its duties'
+        links to it (a node per duty was seven triples a basis, a fifth of the national graph)."""
+        b = inferred_basis_iri(key, via)
+        self.shared.inferred.setdefault(b, (key, via))
+        return b
 
     def _target(self, iri: URIRef, duty: URIRef, t: Target) -> None:
         g = self.g
@@ -320,6 +328,28 @@ def _inferable(vocab: Vocabulary) -> tuple:
     """(key, themes, audience) of the registered instruments a duty's themes can rest on."""
     return tuple((i.key, frozenset(i.themes), frozenset(i.audience))
                  for i in sorted(vocab.instruments.values(), key=lambda i: i.key) if i.kind in INFERABLE)
+
+
+@functools.lru_cache(maxsize=4096)
+def inferred_basis_iri(key: str, via: tuple[str, ...]) -> URIRef:
+    """``id/inferred-basis/<instrument>/<theme>+<theme>``: the rule's conclusion that an
+    instrument governs duties through these themes."""
+    return ID[f"inferred-basis/{slug(key)}/{'+'.join(slug(t) for t in via)}"]
+
+
+def inference_graph(inferred: dict[URIRef, tuple[str, tuple[str, ...]]]) -> Graph:
+    """The inferred bases the documents' duties point to: each says which instrument the rule
+    ``dg:ThemeGovernedByLaw`` ties to a duty, and through which of the duty's themes."""
+    g = Graph(store="SimpleMemory", bind_namespaces="none")
+    for b, (key, via) in inferred.items():
+        g.add((b, RDF.type, DG.LegalBasis))
+        g.add((b, RDF.type, DG.InferredBasis))
+        g.add((b, DG.instrument, law_iri(key)))
+        g.add((b, DG.basisKind, Literal("inferred")))
+        g.add((b, DG.inferredBy, DG.ThemeGovernedByLaw))
+        for t in via:
+            g.add((b, DG.viaTheme, concept("theme", t)))
+    return g
 
 
 def shared_graph(shared: Shared) -> Graph:

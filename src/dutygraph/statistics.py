@@ -56,25 +56,27 @@ class Statistics:
         self.not_carried_out |= other.not_carried_out
 
 
-def document_part(g, doc: URIRef) -> Statistics:
-    """One document's part, from its graph (``g`` answers patterns with a predicate)."""
+def document_part(g, doc: URIRef, inferred: dict | None = None) -> Statistics:
+    """One document's part, from its graph (``g`` answers patterns with a predicate) and the
+    inferred bases its duties point to (basis -> instrument: those nodes live in the graph
+    ``inferences``)."""
     use = Statistics()
     mentions = list(g.subject_objects(DG.refersTo))
     for _m, law in mentions:
         use.cited_by.setdefault(law, set()).add(doc)
     holders, place = _holders(g), _places(g)
-    carried = _count_bases(use, g, holders, place)
+    carried = _count_bases(use, g, holders, place, inferred or {})
     use.not_carried_out = {m for m, law in mentions if law not in carried}
     _count_themes(use, g, holders, place)
     return use
 
 
-def _count_bases(use: Statistics, g, holders: dict, place: dict) -> set:
+def _count_bases(use: Statistics, g, holders: dict, place: dict, inferred: dict) -> set:
     """Count the bases, stated and inferred, and the duties stating each instrument per place and
     unit; return the instruments some basis carries out."""
     carried = set()
     stating: dict[tuple, set] = {}   # (law, place, unit) -> duties: a duty may state a law twice
-    for duty, law, how, carries in _bases(g):
+    for duty, law, how, carries in _bases(g, inferred):
         if carries:
             carried.add(law)
         if how not in ("stated", "inferred"):
@@ -108,13 +110,15 @@ def _places(g) -> dict:
     return place
 
 
-def _bases(g):
+def _bases(g, inferred: dict):
     """(duty, instrument, kind, whether it carries the instrument out) for each basis: inferred,
     stated in the duty's own words, or stated for the document where the themes call for it too."""
     kind = {b: str(k) for b, k in g.subject_objects(DG.basisKind)}
+    kind.update(dict.fromkeys(inferred, "inferred"))
     scope = {b: str(k) for b, k in g.subject_objects(DG.basisScope)}
     via_theme = set(g.subjects(DG.viaTheme))
     instrument = dict(g.subject_objects(DG.instrument))
+    instrument.update(inferred)
     for duty, b in g.subject_objects(DG.hasLegalBasis):
         if b in instrument:
             carries = kind.get(b) == "inferred" or scope.get(b) == "duty" or (scope.get(b) == "document" and b in via_theme)
