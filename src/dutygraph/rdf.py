@@ -230,7 +230,7 @@ class DocumentWriter:
         """The inference "this instrument governs these themes" is the same for every duty it is
         drawn for, in every document: one node per instrument and themes, written once in the graph
         ``inferences`` (see :func:`inference_graph`); a document's graph holds only its duties'
-        links to it (a node per duty was seven triples a basis, a fifth of the national graph)."""
+        links to it (a node per duty was seven triples a basis, a sixth of the national graph)."""
         b = inferred_basis_iri(key, via)
         self.shared.inferred.setdefault(b, (key, via))
         return b
