@@ -35,7 +35,6 @@ from . import corpus as corpus_mod
 from . import jurisdictions as jur
 from . import statistics, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
-from .linking import law_iri
 from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
 from .rdf import DocumentWriter, Shared, inference_graph, jurisdiction_graph, shared_graph
@@ -89,7 +88,7 @@ class DocResult:
     members: list          # (agency iri, body iri)
     represented: set
     laws: set
-    inferred: dict         # inferred basis -> (law key, themes)
+    inferred: dict         # inferred basis -> (law, themes)
     stats: statistics.Statistics = field(default_factory=statistics.Statistics)
     duties: int = 0
     tasks: int = 0
@@ -222,10 +221,9 @@ def _document(path: str) -> DocResult:
     started = time.perf_counter()
     findings = _W["shapes"].validate_lines(lines + context)
     shacl_s = time.perf_counter() - started
-    inferred = {b: law_iri(key) for b, (key, _via) in shared.inferred.items()}
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
                      with_duty, members, represented, laws, shared.inferred,
-                     statistics.document_part(g, writer.iri, inferred),
+                     statistics.document_part(g, writer.iri, shared.inferred),
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
 

@@ -41,7 +41,7 @@ class Shared:
     names: dict[URIRef, set[str]] = field(default_factory=dict)
     refs: dict[URIRef, UnitRef] = field(default_factory=dict)
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
-    inferred: dict[URIRef, tuple[str, tuple[str, ...]]] = field(default_factory=dict)   # basis -> (law key, themes)
+    inferred: dict[URIRef, tuple[URIRef, tuple[str, ...]]] = field(default_factory=dict)   # basis -> (law, themes)
 
     def note(self, ref: UnitRef) -> URIRef:
         iri = unit_iri(ref)
@@ -232,7 +232,7 @@ class DocumentWriter:
         ``inferences`` (see :func:`inference_graph`); a document's graph holds only its duties'
         links to it (a node per duty was seven triples a basis, a sixth of the national graph)."""
         b = inferred_basis_iri(key, via)
-        self.shared.inferred.setdefault(b, (key, via))
+        self.shared.inferred.setdefault(b, (law_iri(key), via))
         return b
 
     def _target(self, iri: URIRef, duty: URIRef, t: Target) -> None:
@@ -337,14 +337,14 @@ def inferred_basis_iri(key: str, via: tuple[str, ...]) -> URIRef:
     return ID[f"inferred-basis/{slug(key)}/{'+'.join(slug(t) for t in via)}"]
 
 
-def inference_graph(inferred: dict[URIRef, tuple[str, tuple[str, ...]]]) -> Graph:
+def inference_graph(inferred: dict[URIRef, tuple[URIRef, tuple[str, ...]]]) -> Graph:
     """The inferred bases the documents' duties point to: each says which instrument the rule
     ``dg:ThemeGovernedByLaw`` ties to a duty, and through which of the duty's themes."""
     g = Graph(store="SimpleMemory", bind_namespaces="none")
-    for b, (key, via) in inferred.items():
+    for b, (law, via) in inferred.items():
         g.add((b, RDF.type, DG.LegalBasis))
         g.add((b, RDF.type, DG.InferredBasis))
-        g.add((b, DG.instrument, law_iri(key)))
+        g.add((b, DG.instrument, law))
         g.add((b, DG.basisKind, Literal("inferred")))
         g.add((b, DG.inferredBy, DG.ThemeGovernedByLaw))
         for t in via:

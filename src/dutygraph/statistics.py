@@ -58,8 +58,8 @@ class Statistics:
 
 def document_part(g, doc: URIRef, inferred: dict | None = None) -> Statistics:
     """One document's part, from its graph (``g`` answers patterns with a predicate) and the
-    inferred bases its duties point to (basis -> instrument: those nodes live in the graph
-    ``inferences``)."""
+    inferred bases its duties point to (basis -> (instrument, themes): those nodes live in the
+    graph ``inferences``)."""
     use = Statistics()
     mentions = list(g.subject_objects(DG.refersTo))
     for _m, law in mentions:
@@ -118,7 +118,7 @@ def _bases(g, inferred: dict):
     scope = {b: str(k) for b, k in g.subject_objects(DG.basisScope)}
     via_theme = set(g.subjects(DG.viaTheme))
     instrument = dict(g.subject_objects(DG.instrument))
-    instrument.update(inferred)
+    instrument.update((b, law) for b, (law, _via) in inferred.items())
     for duty, b in g.subject_objects(DG.hasLegalBasis):
         if b in instrument:
             carries = kind.get(b) == "inferred" or scope.get(b) == "duty" or (scope.get(b) == "document" and b in via_theme)
