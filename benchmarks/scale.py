@@ -50,6 +50,7 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "unit-names": ("unit-names", {}),
     "target-groups-by-unit (one place)": ("target-groups-by-unit", {"place": "@place"}),
     "gap-facts": ("gap-facts", {}),
+    "gap-facts (one place)": ("gap-facts", {"place": "@place"}),
     "duty-wording": ("duty-wording", {}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
 }

@@ -2,19 +2,32 @@
 answer, looking a pattern up row by row. The national listings' times follow from these figures.
 
     python benchmarks/store_costs.py /tmp/dutygraph-bench/n3200
+    python benchmarks/store_costs.py /tmp/dutygraph-bench/n3200 --listings
+    python benchmarks/store_costs.py /tmp/dutygraph-bench/n3200 --listings "laws" "gap-facts"
 
 Each query runs three times on the workspace's store (graph/store/, read-only), the best run kept.
 Over the legal mentions (one row each): read = COUNT of ``?m dg:refersTo ?law``; decode = the
 same rows returned (two terms a row: the mention and the law); lookup = one OPTIONAL of one
 pattern a row (the mention's span, then its selectors), counted.
+
+``--listings`` splits each library query of scale.py's suite named (by default those over 2 s at
+3,200 jurisdictions) into finding its rows — the query counted, ``SELECT (COUNT(*) ...) WHERE {
+the query }`` — and writing them: the query's answer as SPARQL TSV (what the embedded store reads,
+its final ORDER BY left to Python as the store does), less the finding. Writing is the terms of
+the answer decoded, so it is a floor for any query that gives the same answer on this store.
 """
 from __future__ import annotations
 
+import argparse
+import re
 import sys
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PREFIX = """PREFIX dg: <https://w3id.org/dutygraph/ontology#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -28,6 +41,9 @@ QUERIES = {
 }
 
 
+SLOW_AT_3200 = ["duties (one theme)", "laws", "laws-by-unit", "unit-names", "gap-facts", "duty-wording"]
+
+
 def best(store, query: str) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(3):
@@ -37,8 +53,60 @@ def best(store, query: str) -> tuple[float, int]:
     return min(times), rows
 
 
+def best_tsv(store, query: str) -> tuple[float, bytes]:
+    """The quickest of three runs of a query whose answer is written as SPARQL TSV, and that answer."""
+    times, data = [], b""
+    for _ in range(3):
+        started = time.perf_counter()
+        data = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
+        times.append(time.perf_counter() - started)
+    return min(times), data
+
+
+def counted(query: str) -> str:
+    """The query's rows counted: its prologue, then ``SELECT (COUNT(*) AS ?n) WHERE { query }``."""
+    at = re.search(r"^SELECT\b", query, re.MULTILINE).start()
+    return f"{query[:at]}SELECT (COUNT(*) AS ?n) WHERE {{\n{query[at:]}\n}}"
+
+
+def listing_costs(workspace: Path, labels: list[str]) -> None:
+    """Each listing's time to find its rows and to write them (see the module's docstring)."""
+    from scale import QUERIES, asked, first_place
+
+    from dutygraph import Workspace
+    from dutygraph.store import final_order
+
+    unknown = [label for label in labels if label not in QUERIES]
+    if unknown:
+        raise SystemExit(f"not in scale.py's suite: {', '.join(unknown)} (it has: {', '.join(QUERIES)})")
+    place = first_place(workspace)[0]
+    ws = Workspace(workspace)
+    store = ws.store.store
+    print("| query | rows | found (COUNT) | found and written (TSV) | written |")
+    print("|---|---|---|---|---|")
+    for label in labels:
+        name, params = QUERIES[label]
+        body, _keys = final_order(ws.query_text(ws.library[name], asked(params, place)))
+        found, data = best_tsv(store, counted(body))
+        n = int(data.split(b"\n")[1])
+        both, data = best_tsv(store, body)
+        rows = data.count(b"\n") - 1
+        if rows != n:
+            raise SystemExit(f"{label}: {n} rows counted but {rows} written")
+        print(f"| {label} | {rows:,} | {found:.2f} | {both:.2f} | {both - found:.2f} |", flush=True)
+
+
 def main() -> None:
-    store = ox.Store.read_only(str(Path(sys.argv[1]) / "graph" / "store"))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("workspace", type=Path)
+    ap.add_argument("--listings", nargs="*", metavar="LABEL",
+                    help="split these queries of scale.py's suite into finding and writing their rows "
+                         "(none named: those over 2 s at 3,200 jurisdictions)")
+    a = ap.parse_args()
+    if a.listings is not None:
+        listing_costs(a.workspace, a.listings or SLOW_AT_3200)
+        return
+    store = ox.Store.read_only(str(a.workspace / "graph" / "store"))
     n = int(next(iter(store.query(PREFIX + QUERIES["read"], use_default_graph_as_union=True)))[0].value)
     t = {name: best(store, q)[0] for name, q in QUERIES.items()}
     print(f"{n} legal mentions")

@@ -92,6 +92,10 @@ def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
     assert _rows(both) == _rows(r for r in here if theme in r["themes"])
     laws, local = national.run("laws"), national.run("laws", place=place)
     assert local and set(_rows(local)) < set(_rows(laws))
+    facts = national.run("gap-facts")
+    facts_here = national.run("gap-facts", place=place)
+    assert facts_here and _rows(facts_here) == _rows(r for r in facts if r["jurisdiction"] in under)
+    assert {r["jurisdiction"] for r in facts} > under
     findings = national.run("validation")
     for severity in ("Violation", "Warning", "Info"):
         assert _rows(national.run("validation", only=[severity])) == _rows(r for r in findings if r["severity"] == severity)

@@ -157,7 +157,8 @@ def suggest(orphan: dict, nearest: Nearest, units_here: list[dict], sim: Similar
 # ---------------------------------------------------------------- gaps
 def gaps(ws, jurisdiction=()) -> list[dict]:
     """Every gap of the graph, or of the places asked for and those under them. Each part asks its
-    queries for those places where the query takes one; what is compared across the country — the
+    queries for those places where the query takes one (the memberships among them); what is
+    compared across the country — the
     wording of every held duty (for suggestions, read only when there is an orphan to suggest for)
     and the peers' themes (the build's statistics) — is read for the country."""
     places = list(jurisdiction)
@@ -167,7 +168,7 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
         keep = {r["jurisdiction"] for r in duties} | {r["jurisdiction"] for r in ws.run("members", place=places)}
     out: list[dict] = []
     out += _unattributed(ws, duties, places)
-    out += _membership_gaps(ws, duties, keep)
+    out += _membership_gaps(ws, duties, places, keep)
     out += _tasks_without_lead(ws, places)
     out += _unresolved_laws(ws)
     out += _legal_basis_gaps(ws, places)
@@ -210,8 +211,8 @@ def _unattributed(ws, duties, places) -> list[dict]:
     return out
 
 
-def _membership_gaps(ws, duties, keep=None) -> list[dict]:
-    facts = [f for f in ws.run("gap-facts") if keep is None or f["jurisdiction"] in keep]
+def _membership_gaps(ws, duties, places=(), keep=None) -> list[dict]:
+    facts = [f for f in ws.run("gap-facts", place=list(places)) if keep is None or f["jurisdiction"] in keep]
     facts.sort(key=lambda f: tuple((v is not None, v) for v in (
         f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
     holders_by_place: dict[str, set] = defaultdict(set)
