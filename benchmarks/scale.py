@@ -42,6 +42,7 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "laws": ("laws", {}),
     "laws (one place)": ("laws", {"place": "@place"}),
     "law-use": ("law-use", {}),
+    "law-use (one place)": ("law-use", {"place": "@place"}),
     "laws-by-unit": ("laws-by-unit", {}),
     "laws-not-carried-out": ("laws-not-carried-out", {}),
     "legal-bases (one place)": ("legal-bases", {"place": "@place"}),
