@@ -90,6 +90,15 @@ def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
     assert here and _rows(here) == _rows(r for r in every if r["jurisdiction"] in under)
     both = national.run("duties", theme=[theme], place=place)
     assert _rows(both) == _rows(r for r in here if theme in r["themes"])
+    # a unit type keeps its units' rows (a duty without a unit is none of its), a target group its duties
+    assert any(not r["agency"] for r in every)
+    unit_type = Counter(r["agency_type"] for r in every if r["agency_type"]).most_common(1)[0][0]
+    group = Counter(g for r in every for g in r["target_groups"]).most_common(1)[0][0]
+    for rows, where in ((every, {}), (here, {"place": place}), (both, {"theme": [theme], "place": place})):
+        typed = national.run("duties", unit_type=[unit_type], **where)
+        assert typed and _rows(typed) == _rows(r for r in rows if r["agency_type"] == unit_type)
+        served = national.run("duties", target_group=[group], **where)
+        assert served and _rows(served) == _rows(r for r in rows if group in r["target_groups"])
     laws, local = national.run("laws"), national.run("laws", place=place)
     assert local and set(_rows(local)) < set(_rows(laws))
     facts = national.run("gap-facts")
