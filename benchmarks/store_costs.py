@@ -21,13 +21,15 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scale  # noqa: E402
+from scale import timed  # noqa: E402
 
 PREFIX = """PREFIX dg: <https://w3id.org/dutygraph/ontology#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -44,23 +46,15 @@ QUERIES = {
 SLOW_AT_3200 = ["duties (one theme)", "laws", "laws-by-unit", "unit-names", "gap-facts", "duty-wording"]
 
 
-def best(store, query: str) -> tuple[float, int]:
-    times, rows = [], 0
-    for _ in range(3):
-        started = time.perf_counter()
-        rows = sum(1 for _row in store.query(PREFIX + query, use_default_graph_as_union=True))
-        times.append(time.perf_counter() - started)
-    return min(times), rows
+def best(run) -> tuple[float, object]:
+    """The quickest of three runs of ``run`` (scale.py's timer), and what the last run returned."""
+    runs = [timed(run) for _ in range(3)]
+    return min(seconds for seconds, _ in runs), runs[-1][1]
 
 
-def best_tsv(store, query: str) -> tuple[float, bytes]:
-    """The quickest of three runs of a query whose answer is written as SPARQL TSV, and that answer."""
-    times, data = [], b""
-    for _ in range(3):
-        started = time.perf_counter()
-        data = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
-        times.append(time.perf_counter() - started)
-    return min(times), data
+def answer(store, query: str):
+    """A run of the query on the store: its answer written as SPARQL TSV."""
+    return lambda: store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
 
 
 def counted(query: str) -> str:
@@ -71,25 +65,23 @@ def counted(query: str) -> str:
 
 def listing_costs(workspace: Path, labels: list[str]) -> None:
     """Each listing's time to find its rows and to write them (see the module's docstring)."""
-    from scale import QUERIES, asked, first_place
-
     from dutygraph import Workspace
     from dutygraph.store import final_order
 
-    unknown = [label for label in labels if label not in QUERIES]
+    unknown = [label for label in labels if label not in scale.QUERIES]
     if unknown:
-        raise SystemExit(f"not in scale.py's suite: {', '.join(unknown)} (it has: {', '.join(QUERIES)})")
-    place = first_place(workspace)[0]
+        raise SystemExit(f"not in scale.py's suite: {', '.join(unknown)} (it has: {', '.join(scale.QUERIES)})")
+    place = scale.first_place(workspace)[0]
     ws = Workspace(workspace)
     store = ws.store.store
     print("| query | rows | found (COUNT) | found and written (TSV) | written |")
     print("|---|---|---|---|---|")
     for label in labels:
-        name, params = QUERIES[label]
-        body, _keys = final_order(ws.query_text(ws.library[name], asked(params, place)))
-        found, data = best_tsv(store, counted(body))
+        name, params = scale.QUERIES[label]
+        body, _keys = final_order(ws.query_text(ws.library[name], scale.asked(params, place)))
+        found, data = best(answer(store, counted(body)))
         n = int(data.split(b"\n")[1])
-        both, data = best_tsv(store, body)
+        both, data = best(answer(store, body))
         rows = data.count(b"\n") - 1
         if rows != n:
             raise SystemExit(f"{label}: {n} rows counted but {rows} written")
@@ -108,7 +100,8 @@ def main() -> None:
         return
     store = ox.Store.read_only(str(a.workspace / "graph" / "store"))
     n = int(next(iter(store.query(PREFIX + QUERIES["read"], use_default_graph_as_union=True)))[0].value)
-    t = {name: best(store, q)[0] for name, q in QUERIES.items()}
+    t = {name: best(lambda q=q: sum(1 for _row in store.query(PREFIX + q, use_default_graph_as_union=True)))[0]
+         for name, q in QUERIES.items()}
     print(f"{n} legal mentions")
     print(f"read in order     {t['read'] / n * 1e6:6.1f} µs a row")
     print(f"decode a term     {(t['decode'] - t['read']) / (2 * n) * 1e6:6.1f} µs")
