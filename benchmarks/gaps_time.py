@@ -4,7 +4,7 @@
 
 Each place runs in a new process (nothing cached between them), as `dutygraph gaps --jurisdiction`
 would; the line printed per place gives the seconds, the gaps found and the duties without a unit
-among them (a place with one waits for the country's duty wording, which its suggestions weigh).
+among them (since 0.19 their suggestions are the build's, read for the place).
 """
 from __future__ import annotations
 

@@ -56,6 +56,8 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "gap-facts": ("gap-facts", {}),
     "gap-facts (one place)": ("gap-facts", {"place": "@place"}),
     "duty-wording": ("duty-wording", {}),
+    "suggestions": ("suggestions", {}),
+    "suggestions (one place)": ("suggestions", {"place": "@place"}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
 }
 SUITE = set(QUERIES)

@@ -1,19 +1,16 @@
 """Research questions across places: side-by-side comparison, gap analysis with suggested units,
 and centrality in the lead→support and shared-theme networks. Everything is computed from the rows
-of library queries, so it runs the same on the embedded graph and on an endpoint; suggestions are
-returned to the user and never written into the graph.
+of library queries, so it runs the same on the embedded graph and on an endpoint. The units
+suggested for a duty that names none are made by the build (``suggestions.py``, graph
+``suggestions``) and read here with their evidence; they are never shown as holding the duty.
 """
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-
-import numpy as np
 
 from .errors import DutygraphError
 
-CJK = re.compile(r"[^\u4e00-\u9fff]")
 MISSING = "—"
 
 
@@ -60,107 +57,12 @@ def compare(ws, places, by: str = "theme", texts: bool = False) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["held_in"], r["key"]))
 
 
-# ---------------------------------------------------------------- suggestions
-def _bigrams(text: str) -> Counter:
-    t = CJK.sub("", text)
-    return Counter(t[i:i + 2] for i in range(len(t) - 1))
-
-
-class Similarity:
-    """TF-IDF cosine over character bigrams: enough to tell a civil-affairs duty from a police one."""
-
-    def __init__(self, texts):
-        self.df = Counter()
-        docs = [_bigrams(t) for t in texts]
-        for d in docs:
-            self.df.update(set(d))
-        self.n = max(1, len(docs))
-
-    def vector(self, text: str) -> dict[str, float]:
-        v = {g: c * math.log((1 + self.n) / (1 + self.df[g])) for g, c in _bigrams(text).items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {g: x / norm for g, x in v.items()}
-
-
-def theme_affinity(held: list[dict]) -> dict[str, dict[str, float]]:
-    """P(agency type | theme): of the duties on a theme, the share each agency type holds."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for d in held:
-        for t in d["themes"]:
-            counts[t][d["agency_type"]] += 1
-    return {t: {k: n / sum(c.values()) for k, n in c.items()} for t, c in counts.items()}
-
-
-class Nearest:
-    """The held duties' TF-IDF vectors as postings by bigram (numpy arrays): an orphan's cosine with
-    every held duty is one pass over the postings of its own bigrams, and the closest duty of each
-    agency type one argmax — where comparing it with each held duty in turn made the country's
-    orphans a matter of hours (a thousand orphans against 300,000 held duties)."""
-
-    def __init__(self, held: list[dict]):
-        self.held = held
-        rows: dict[str, list[int]] = defaultdict(list)
-        weights: dict[str, list[float]] = defaultdict(list)
-        by_type: dict[str, list[int]] = defaultdict(list)
-        self.rows_of_duty: dict[str, list[int]] = defaultdict(list)
-        for i, d in enumerate(held):
-            for g, x in d["_vec"].items():
-                rows[g].append(i)
-                weights[g].append(x)
-            by_type[d["agency_type"]].append(i)
-            self.rows_of_duty[d["duty"]].append(i)
-        self.postings = {g: (np.array(rows[g], dtype=np.int64), np.array(weights[g])) for g in rows}
-        self.by_type = {t: np.array(ix, dtype=np.int64) for t, ix in by_type.items()}   # in the held order
-
-    def best_by_type(self, vector: dict[str, float], duty: str) -> dict[str, tuple[float, dict]]:
-        """For each agency type, the held duty (other than ``duty``) closest to ``vector``, with its
-        cosine; the first in the held order among equals."""
-        scores = np.zeros(len(self.held))
-        for g, x in vector.items():
-            if g in self.postings:
-                ix, w = self.postings[g]
-                scores[ix] += x * w   # a duty appears once in a bigram's postings
-        scores[self.rows_of_duty.get(duty, [])] = -np.inf
-        best = {}
-        for t, ix in self.by_type.items():
-            k = int(np.argmax(scores[ix]))
-            if scores[ix[k]] > -np.inf:
-                best[t] = (float(scores[ix[k]]), self.held[int(ix[k])])
-        return best
-
-
-def suggest(orphan: dict, nearest: Nearest, units_here: list[dict], sim: Similarity,
-            affinity: dict[str, dict[str, float]], top: int = 3) -> list[dict]:
-    """Units of the orphan's jurisdiction whose type holds the most similar duties elsewhere, ranked.
-
-    The score mixes the closest duty's wording (TF-IDF cosine, 0.6) with how much of the orphan's
-    themes that type holds across the graph (0.4); the closest duty is quoted as evidence.
-    """
-    best = nearest.best_by_type(sim.vector(orphan["text"]), orphan["duty"])
-    themes = orphan["themes"]
-    scored = []
-    for agency_type, (cos, d) in best.items():
-        aff = sum(affinity.get(t, {}).get(agency_type, 0.0) for t in themes) / len(themes) if themes else 0.0
-        scored.append((0.6 * cos + 0.4 * aff, agency_type, d))
-    out = []
-    for score, agency_type, d in sorted(scored, key=lambda x: (-x[0], x[1]))[:top]:
-        evidence = {k: d[k] for k in ("agency", "jurisdiction", "text", "source", "start", "end")}
-        here = [u for u in units_here if u["agency_type"] == agency_type]
-        for u in here:
-            out.append({"agency": u["agency"], "agency_type": agency_type, "score": round(score, 3), "evidence": evidence})
-        if not here:
-            out.append({"agency": None, "agency_type": agency_type, "score": round(score, 3), "evidence": evidence,
-                        "note": "no unit of this type is named in this jurisdiction"})
-    return out
-
-
 # ---------------------------------------------------------------- gaps
 def gaps(ws, jurisdiction=()) -> list[dict]:
     """Every gap of the graph, or of the places asked for and those under them. Each part asks its
-    queries for those places where the query takes one (the memberships among them); what is
-    compared across the country — the
-    wording of every held duty (for suggestions, read only when there is an orphan to suggest for)
-    and the peers' themes (the build's statistics) — is read for the country."""
+    queries for those places where the query takes one (the memberships and the suggestions the build
+    made among them); what is compared across the country — the peers' themes (the build's
+    statistics) — is read for the country."""
     places = list(jurisdiction)
     # the country's duties as `duty-wording` gives them: the rows of `duties` without the target
     # groups and legal bases, which no gap reads, in a third of the time
@@ -189,27 +91,24 @@ def _row(kind, jurisdiction, message, subject, suggestions=None, source=None, st
 
 
 def _unattributed(ws, duties, places) -> list[dict]:
+    """The duties that name no unit, each with the units the build suggests for it (``suggestions``):
+    guesses, with the held duty each rests on as evidence."""
     orphans = [r for r in duties if not r["agency"]]
     if not orphans:
         return []
-    # the suggestions weigh the whole graph's wording: for a place, the country's duties without
-    # their target groups and legal bases (the same rows, read far faster than `duties`)
-    every = ws.run("duty-wording") if places else duties
-    held = [dict(r) for r in every if r["agency"] and r["agency_type"]]
-    sim = Similarity([r["text"] for r in every])
-    for d in held:
-        d["_vec"] = sim.vector(d["text"])
-    units: dict[str, list[dict]] = defaultdict(list)
-    for u in ws.run("units", place=places):
-        if u["kind"] == "unit" and u["agency_type"]:
-            units[u["jurisdiction"]].append(u)
-    affinity = theme_affinity(held)
-    nearest = Nearest(held)
-    out = []
-    for o in orphans:
-        s = suggest(o, nearest, units[o["jurisdiction"]], sim, affinity)
-        out.append(_row("unattributed-duty", o["jurisdiction"], "No unit is named for this duty; the suggestions are guesses with their evidence.",
-                        o["duty"], s, o["source"], o["start"], o["end"], o["text"]))
+    suggested: dict[str, list[dict]] = defaultdict(list)
+    for s in ws.run("suggestions", place=places):
+        suggested[s["duty"]].append(_suggestion(s))
+    return [_row("unattributed-duty", o["jurisdiction"], "No unit is named for this duty; the suggestions are guesses with their evidence.",
+                 o["duty"], suggested.get(o["duty"]), o["source"], o["start"], o["end"], o["text"]) for o in orphans]
+
+
+def _suggestion(s: dict) -> dict:
+    evidence = {"agency": s["evidence_agency"], "jurisdiction": s["evidence_jurisdiction"], "text": s["evidence_text"],
+                "source": s["evidence_source"], "start": s["evidence_start"], "end": s["evidence_end"]}
+    out = {"agency": s["agency"], "agency_type": s["agency_type"], "score": s["score"], "evidence": evidence}
+    if not s["agency_iri"]:
+        out["note"] = "no unit of this type is named in this jurisdiction"
     return out
 
 

@@ -33,7 +33,7 @@ from rdflib.namespace import FOAF, RDF
 
 from . import corpus as corpus_mod
 from . import jurisdictions as jur
-from . import statistics, trig, validate, vocab as vocab_mod
+from . import statistics, suggestions, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
 from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
@@ -90,6 +90,7 @@ class DocResult:
     laws: set
     inferred: dict         # inferred basis -> (law, themes)
     stats: statistics.Statistics = field(default_factory=statistics.Statistics)
+    wording: list = field(default_factory=list)   # suggestions.Wording of each duty
     duties: int = 0
     tasks: int = 0
     memberships: int = 0
@@ -223,7 +224,7 @@ def _document(path: str) -> DocResult:
     shacl_s = time.perf_counter() - started
     return DocResult(doc.id, block, size, findings, units, list(shared.jurisdictions.values()),
                      with_duty, members, represented, laws, shared.inferred,
-                     statistics.document_part(g, writer.iri, shared.inferred),
+                     statistics.document_part(g, writer.iri, shared.inferred), suggestions.document_wording(g),
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
 
@@ -293,6 +294,7 @@ def _compile_to(workspace: Path, out: Path, workers: int | None, head_written) -
     findings = Graph(store="SimpleMemory")
     with_duty, represented, members, laws = set(), set(), [], set()
     stats = statistics.Statistics()
+    wording = suggestions.Index()
     progress = Progress(len(paths))
     head = hashlib.sha256()
     with open(out, "w", encoding="utf-8") as f:
@@ -316,6 +318,7 @@ def _compile_to(workspace: Path, out: Path, workers: int | None, head_written) -
             laws |= r.laws
             shared.inferred.update(r.inferred)
             stats.add(r.stats)
+            wording.add(r.wording)
             progress.step()
         shared.jurisdictions = dict(known)
         tail = {graph_iri("agencies"): shared_graph(shared),
@@ -324,16 +327,21 @@ def _compile_to(workspace: Path, out: Path, workers: int | None, head_written) -
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
         tail[graph_iri("statistics")] = statistics.graph(stats)
+        tail[graph_iri("suggestions")] = suggestions.graph(wording.suggest(*suggestions.units_of(shared)))
         tail[graph_iri("vocabularies")] = vocabs
         body = {name: trig.lines(g, name) for name, g in tail.items()}
-        del stats, tail[graph_iri("statistics")]
+        unread = (graph_iri("statistics"), graph_iri("suggestions"))   # no shape reads them
+        del stats, wording
+        for name in unread:
+            del tail[name]
         validation = graph_iri("validation")
         # the shared graphs that come before the findings go out before the shapes run over them
         before = sorted((name for name in body if str(name) < str(validation)), key=str)
         for name in before:
             f.write(_hashed(head, trig.wrap(name, body[name])))
-        summary.triples += len(body[graph_iri("statistics")])   # no shape reads them: gone before the shapes
-        body[graph_iri("statistics")] = []
+        for name in unread:   # gone before the shapes
+            summary.triples += len(body[name])
+            body[name] = []
         if head_written:
             f.flush()
             head_written(f.tell(), head.hexdigest())
