@@ -157,6 +157,24 @@ def test_the_closest_held_duty_of_each_type_is_the_one_every_comparison_finds(se
     assert len(held) > 100 and len(holding) < len(index.duties)
 
 
+def test_a_suggestion_names_units_of_the_duty_s_own_place_only():
+    """Two places may share a name (the country has many 桥东区): the units suggested are those the
+    duty's own place names; where it names none of the type, the type is suggested alone."""
+    a, b = URIRef("urn:place:a"), URIRef("urn:place:b")
+    police_b, school_a = URIRef("urn:unit:police-b"), URIRef("urn:unit:school-a")
+    index = Index()
+    index.add([
+        Wording(URIRef("urn:duty:held-b"), b, "corpus/b.txt", 0, "负责打击拐卖妇女儿童犯罪", (), ((URIRef("urn:p:1"), police_b, "公安分局", "holder"),)),
+        Wording(URIRef("urn:duty:held-a"), a, "corpus/a.txt", 0, "负责学校安全教育", (), ((URIRef("urn:p:2"), school_a, "教育局", "holder"),)),
+        Wording(URIRef("urn:duty:orphan-a"), a, "corpus/a.txt", 20, "依法打击拐卖妇女儿童犯罪", (), ()),
+    ])
+    found = index.suggest({police_b: "public-security", school_a: "education"},
+                          {a: [("教育局", school_a, "education")], b: [("公安分局", police_b, "public-security")]})
+    assert [(s.duty, s.agency_type, s.unit, s.rank) for s in found] == [
+        (URIRef("urn:duty:orphan-a"), "public-security", None, 1), (URIRef("urn:duty:orphan-a"), "education", school_a, 2)]
+    assert found[0].evidence == URIRef("urn:p:1") and found[0].score > found[1].score
+
+
 class _Counts:
     """A graph that answers theme-counts only, with the rows given."""
     def __init__(self, rows, vocab):

@@ -129,7 +129,7 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
 
 
 def test_the_country_s_duty_wording_is_the_duties_rows_in_their_order(national, seed_ws):
-    """duty-wording (what the suggestions of a place's gaps weigh, hash-joined) gives the rows of
+    """duty-wording (what the country's gaps read, hash-joined) gives the rows of
     `duties` without a parameter, less their target groups and laws, row for row and in order: a
     synthetic country with duties that name no unit, and the seeds."""
     keys = ("duty", "jurisdiction", "agency", "agency_iri", "agency_type", "role", "themes", "text",

@@ -137,7 +137,7 @@ def _membership_gaps(ws, duties, places=(), keep=None) -> list[dict]:
     for place, holders in holders_by_place.items():
         if not members_by_place.get(place):
             continue   # the place publishes no member list: nothing to check against
-        for iri, name, source, start, end in sorted(holders, key=lambda h: (h[2], h[3])):
+        for iri, name, source, start, end in sorted(holders, key=lambda h: (h[2], h[3], h[1], h[0])):   # one order, whatever the set's
             if iri not in members_by_place[place] and (iri, "x") not in seen:
                 seen.add((iri, "x"))
                 out.append(_row("holder-not-member", place, f"{name} holds a duty but is not listed as a member unit.",

@@ -9,7 +9,7 @@ themes that type holds across the graph (0.4), and the closest held duty is the 
 They are written into the graph ``suggestions`` as ``dg:UnitSuggestion`` nodes (never as a
 participation: ``duties`` does not show a guessed unit), so ``gaps`` for one place reads its few
 rows instead of weighing the whole country's wording at every question (a prefecture at 3,200
-jurisdictions waited 67 s for it), and a SPARQL endpoint serves them too.
+jurisdictions waited over a minute for it), and a SPARQL endpoint serves them too.
 
 The held duties are gathered document by document as an index: each duty's bigrams as ids and
 counts, its place and themes, one row per unit holding it (the rows of ``duty-wording``); no text is
@@ -28,7 +28,7 @@ import numpy as np
 from rdflib import Literal, URIRef
 
 from .linking import preferred_name
-from .namespaces import CV, DCTERMS, DG, OA, PROV, RDF, RDFS, concept
+from .namespaces import CV, DCTERMS, DG, OA, PROV, RDF, RDFS, XSD, concept
 from .triples import Triples
 
 NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -176,37 +176,46 @@ class Index:
 
 
 class _Postings:
-    """The held rows' weights by bigram (numpy arrays in the held order): a duty's cosine with every
-    held row is one pass over the postings of its own bigrams, and the closest row of each agency
-    type one argmax (the first in the held order among equals)."""
+    """The held duties' weights by bigram (numpy arrays): a duty's cosine with every held duty is one
+    pass over the postings of its own bigrams, and the closest held row of each agency type (a duty
+    held by several units is a row for each) one maximum per type, the first in the held order among
+    equals."""
 
     def __init__(self, index: Index, weights: np.ndarray, held: list[tuple], types: list[str]):
         self.held = held
         ids = np.frombuffer(index.ids, dtype=np.int32)
         first = np.append(np.array(index.first, dtype=np.int64), len(ids))
-        duty = np.array([r[1] for r in held], dtype=np.int64)
-        lengths = first[duty + 1] - first[duty]
-        row = np.repeat(np.arange(len(held)), lengths)   # each held row's entries: its duty's
-        entry = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(first[duty], lengths)
-        order = np.argsort(ids[entry], kind="stable")   # by bigram, the held order within one
-        grams, self.row, self.weight = ids[entry][order], row[order], weights[entry][order]
+        duties, duty_of_row = np.unique(np.array([r[1] for r in held], dtype=np.int64), return_inverse=True)
+        lengths = first[duties + 1] - first[duties]
+        duty = np.repeat(np.arange(len(duties)), lengths)   # each held duty's entries
+        entry = np.arange(len(duty)) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(first[duties], lengths)
+        order = np.argsort(ids[entry], kind="stable")   # by bigram
+        grams, self.duty, self.weight = ids[entry][order], duty[order], weights[entry][order]
         self.bounds = {int(g): (int(a), int(b)) for g, a, b in _runs(grams)}
+        self.n_duties = len(duties)
         by_type: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(types):
             by_type[t].append(i)
-        self.by_type = {t: np.array(ix, dtype=np.int64) for t, ix in sorted(by_type.items())}
+        self.types = sorted(by_type)
+        # the held rows grouped by type (the held order within one), and where each group starts
+        self.grouped = np.array([i for t in self.types for i in by_type[t]], dtype=np.int64)
+        self.grouped_duty = duty_of_row[self.grouped]
+        self.starts = np.cumsum([0] + [len(by_type[t]) for t in self.types[:-1]]).astype(np.int64)
+        self.sizes = np.array([len(by_type[t]) for t in self.types], dtype=np.int64)
 
     def best_by_type(self, grams: np.ndarray, weights: np.ndarray) -> dict[str, tuple[float, tuple]]:
-        scores = np.zeros(len(self.held))
+        if not self.types:
+            return {}
+        scores = np.zeros(self.n_duties)
         for g, x in zip(grams.tolist(), weights.tolist()):
             if g in self.bounds:
                 a, b = self.bounds[g]
-                scores[self.row[a:b]] += x * self.weight[a:b]   # a row appears once in a bigram's postings
-        best = {}
-        for t, ix in self.by_type.items():
-            k = int(np.argmax(scores[ix]))
-            best[t] = (float(scores[ix[k]]), self.held[int(ix[k])])
-        return best
+                scores[self.duty[a:b]] += x * self.weight[a:b]   # a duty appears once in a bigram's postings
+        grouped = scores[self.grouped_duty]
+        top = np.maximum.reduceat(grouped, self.starts)
+        at_top = np.flatnonzero(grouped == np.repeat(top, self.sizes))
+        first = at_top[np.searchsorted(at_top, self.starts)]   # each type's first row at its best
+        return {t: (float(top[i]), self.held[int(self.grouped[k])]) for i, (t, k) in enumerate(zip(self.types, first.tolist()))}
 
 
 def _runs(sorted_values: np.ndarray):
@@ -249,7 +258,7 @@ def graph(found: list[Suggestion]) -> Triples:
         node = URIRef(f"{s.duty}/suggestion/{s.rank}")
         g.add((node, RDF.type, DG.UnitSuggestion))
         g.add((node, DG.suggestedFor, s.duty))
-        g.add((node, DG.rank, Literal(s.rank)))
+        g.add((node, DG.rank, Literal(s.rank, datatype=XSD.positiveInteger)))
         g.add((node, DG.suggestedType, concept("agency-type", s.agency_type)))
         if s.unit is not None:
             g.add((node, DG.suggestedUnit, s.unit))
