@@ -59,6 +59,7 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "suggestions": ("suggestions", {}),
     "suggestions (one place)": ("suggestions", {"place": "@place"}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
+    "validation (warnings)": ("validation", {"only": ["Warning"]}),
 }
 SUITE = set(QUERIES)
 
