@@ -175,6 +175,30 @@ def test_a_suggestion_names_units_of_the_duty_s_own_place_only():
     assert found[0].evidence == URIRef("urn:p:1") and found[0].score > found[1].score
 
 
+def test_a_task_without_a_lead_is_a_gap_quoted_where_it_is_written(tmp_path):
+    """`task-without-lead` lists the numbered tasks that name supporting units but no lead (and
+    only those), at their offsets, for the country and for the place."""
+    from conftest import copy_workspace, write_doc
+
+    from dutygraph import Workspace
+
+    ws_dir = copy_workspace(tmp_path / "ws", corpus=False)
+    text = ("成都市妇女儿童发展规划重点任务分工\n1.推进妇幼健康服务。(牵头单位:市卫健委;责任单位:市财政局)\n"
+            "2.保障儿童受教育权利。(责任单位:市教育局、市妇联)\n3.加强儿童友好城市建设。(牵头单位:市发改委)\n")
+    write_doc(ws_dir, "k1", text, """\
+              title: 任务分工
+              jurisdiction: {name: 成都市, code: "510100", level: prefecture}
+              genres: [task-division]
+              """)
+    ws = Workspace(ws_dir)
+    ws.build()
+    assert [t["number"] for t in ws.tasks() if not t["lead"]] == [2]
+    for asked in ([], ["成都"]):
+        rows = [g for g in gaps(ws, asked) if g["kind"] == "task-without-lead"]
+        assert [(g["jurisdiction"], g["message"]) for g in rows] == [("成都市", "Task 2 names no lead unit (牵头单位).")]
+        assert text[rows[0]["start"]:rows[0]["end"]] == "保障儿童受教育权利。"
+
+
 class _Counts:
     """A graph that answers theme-counts only, with the rows given."""
     def __init__(self, rows, vocab):

@@ -147,7 +147,7 @@ def _membership_gaps(ws, duties, places=(), keep=None) -> list[dict]:
 
 def _tasks_without_lead(ws, places=()) -> list[dict]:
     return [_row("task-without-lead", t["jurisdiction"], f"Task {t['number']} names no lead unit (牵头单位).", t["task"], None,
-                 t["source"], t["start"], t["end"]) for t in ws.tasks(jurisdiction=places) if not t["lead"]]
+                 t["source"], t["start"], t["end"]) for t in ws.run("tasks-without-lead", place=list(places))]
 
 
 def _unresolved_laws(ws) -> list[dict]:
