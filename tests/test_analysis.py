@@ -80,7 +80,7 @@ def test_suggestions_are_in_their_graph_and_never_holders(seed_ws):
 
 def test_gaps_of_a_place_read_that_place_s_suggestions_only(seed_ws, monkeypatch):
     """A place's gaps read the suggestions the build made there, not the country's duties' wording
-    (which took a prefecture 67 s at 3,200 jurisdictions)."""
+    (which took a prefecture over a minute at 3,200 jurisdictions)."""
     asked = []
     run = seed_ws.run
     monkeypatch.setattr(seed_ws, "run", lambda name, **p: asked.append((name, p.get("place"))) or run(name, **p))
