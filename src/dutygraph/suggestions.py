@@ -146,7 +146,7 @@ class Index:
         nearest = _Postings(self, weights, held, [agency_type[r[3]] for r in held])
         affinity = _affinity(self.duties, held, agency_type)
         holding = {r[1] for r in self.rows}
-        ids = np.frombuffer(self.ids, dtype=np.int32)
+        ids = self._ids()
         out = []
         for k, (duty, place, themes) in enumerate(self.duties):
             if k not in holding:
@@ -154,14 +154,21 @@ class Index:
                 out += _ranked(duty, ids[e], weights[e], themes, nearest, affinity, units_in.get(place, ()))
         return sorted(out, key=lambda s: (str(s.duty), s.rank))
 
+    def _ids(self) -> np.ndarray:
+        return np.frombuffer(self.ids, dtype=np.int32)
+
+    def _bounds(self) -> np.ndarray:
+        """Where each duty's entries start, and where the last one ends."""
+        return np.append(np.array(self.first, dtype=np.int64), len(self.ids))
+
     def _entries(self, k: int) -> slice:
         return slice(self.first[k], self.first[k + 1] if k + 1 < len(self.first) else len(self.ids))
 
     def _weights(self) -> np.ndarray:
         """Each entry's TF-IDF weight, each duty's vector of unit length; a bigram's document frequency
         counts the rows that list its duty (one per unit holding it, or one)."""
-        ids = np.frombuffer(self.ids, dtype=np.int32)
-        lengths = np.diff(np.append(self.first, len(self.ids)))
+        ids = self._ids()
+        lengths = np.diff(self._bounds())
         rows_of = np.ones(len(self.duties))
         for k, n in Counter(r[1] for r in self.rows).items():
             rows_of[k] = n
@@ -183,8 +190,7 @@ class _Postings:
 
     def __init__(self, index: Index, weights: np.ndarray, held: list[tuple], types: list[str]):
         self.held = held
-        ids = np.frombuffer(index.ids, dtype=np.int32)
-        first = np.append(np.array(index.first, dtype=np.int64), len(ids))
+        ids, first = index._ids(), index._bounds()
         duties, duty_of_row = np.unique(np.array([r[1] for r in held], dtype=np.int64), return_inverse=True)
         lengths = first[duties + 1] - first[duties]
         duty = np.repeat(np.arange(len(duties)), lengths)   # each held duty's entries
