@@ -35,6 +35,8 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "duties (one target group, one place)": ("duties", {"target_group": ["children"], "place": "@place"}),
     "duties-without-basis (one place)": ("duties-without-basis", {"place": "@place"}),
     "duties-without-basis": ("duties-without-basis", {}),
+    "duties-without-unit (one place)": ("duties-without-unit", {"place": "@place"}),
+    "duties-without-unit": ("duties-without-unit", {}),
     "units-sharing-theme": ("units-sharing-theme", {}),
     "agency-type-duties": ("agency-type-duties", {"unit_type": ["civil-affairs"]}),
     "tasks (one place)": ("tasks", {"place": "@place"}),
@@ -157,6 +159,13 @@ def _query_child(workdir, name, params, q):
     t = time.perf_counter()
     rows = ws.run(name, **params)
     q.put((time.perf_counter() - t, len(rows)))
+
+
+def query_threads() -> int:
+    """The threads the embedded store answers a query written in parts with (DUTYGRAPH_THREADS sets it)."""
+    from dutygraph.store import default_threads
+
+    return default_threads()
 
 
 def query_suite(workdir: Path, place: str, timeout: float) -> tuple[dict, dict]:
@@ -373,6 +382,7 @@ def requery(work: Path, result_file: Path, timeout: float) -> None:
     result = read_results(result_file)
     for key, new in (("queries_s", queries), ("query_rows", rows)):   # labels no longer in the suite go
         result[key] = {k: v for k, v in {**result.get(key, {}), **new}.items() if k in SUITE}
+    result["query_threads"] = query_threads()
     if any(k.startswith("query:") for k in result.get("plain", {})):   # the ratio follows the new figures
         result["plain_ratio"] = ratio(result["queries_s"], result["plain"])
     write_results(result_file, result)
@@ -486,7 +496,7 @@ def main() -> None:
         place, place_iri = first_place(work)
         queries, rows = query_suite(work, place, a.store_query_timeout)
         result = {**read_results(Path(a.out, f"scale-{n}.json")), **built, "queries_s": queries, "query_rows": rows,
-                  **load_time(work)}
+                  "query_threads": query_threads(), **load_time(work)}
         if n <= a.plain_up_to:
             labels = list(QUERIES) if n <= a.plain_queries_up_to else []   # larger: parsing and pySHACL only
             found = plain(work, place_iri, a.query_timeout, a.plain_timeout, labels)

@@ -63,6 +63,21 @@ def test_gaps_kinds_and_suggestions(seed_ws):
     assert top("家庭家教家风")[0] == "womens-federation"
 
 
+def test_duties_without_unit_are_the_duties_no_unit_holds_quoted_where_written(seed_ws):
+    """``duties-without-unit`` lists exactly the duties that ``duties`` shows without a unit, for the
+    country and for a place, each with the words at its offsets in the source."""
+    unheld = {r["duty"] for r in seed_ws.run("duties") if not r["agency_iri"]}
+    rows = seed_ws.run("duties-without-unit")
+    assert unheld and {r["duty"] for r in rows} == unheld and len(rows) == len(unheld)
+    assert [(r["source"], r["start"]) for r in rows] == sorted((r["source"], r["start"]) for r in rows)
+    for r in rows:
+        text = (seed_ws.path / r["source"]).read_text(encoding="utf-8")
+        assert text[r["start"]:r["end"]] == r["text"]
+    there = seed_ws.run("duties-without-unit", place=["唐山国际旅游岛"])
+    assert there and {r["jurisdiction"] for r in there} == {"唐山国际旅游岛"}
+    assert seed_ws.run("duties-without-unit", place=["东莞"]) == []
+
+
 def test_suggestions_are_in_their_graph_and_never_holders(seed_ws):
     """The build writes its guesses as suggestions of the duties that name no unit, one per suggested
     unit (or type), and none of them becomes a holder: `duties` still names no unit for them."""

@@ -128,8 +128,10 @@ def test_query_library_and_params(seed_ws, capsys):
 
 def test_parameters_cannot_inject_sparql(seed_ws, capsys):
     hostile = '"} ; DROP ALL ; { ?s ?p "'
-    assert main(["query", "validation", "--workspace", str(seed_ws.path), "--param", f"only={hostile}", "--format", "json"]) == 0
+    assert main(["query", "legal-bases", "--workspace", str(seed_ws.path), "--param", f"how={hostile}", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out or "[]") == []
+    assert main(["query", "validation", "--workspace", str(seed_ws.path), "--param", f"only={hostile}"]) == 1
+    assert "is not a severity (one of: Violation, Warning, Info)" in capsys.readouterr().err
     assert main(["duties", "--workspace", str(seed_ws.path), "--jurisdiction", hostile]) == 1
     assert len(seed_ws.duties()) > 300
 

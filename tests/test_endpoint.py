@@ -148,7 +148,7 @@ def test_cli_reads_from_the_endpoint(seed_ws, remote, server, capsys):
 def test_injection_through_a_parameter_leaves_the_store_unchanged(seed_ws, remote, server, capsys):
     count = len(remote.duties())
     hostile = '"} ; DROP ALL ; INSERT DATA { <urn:x> <urn:y> "z" } ; SELECT * { "'
-    main(["query", "validation", "--workspace", str(seed_ws.path), "--endpoint", server, "--param", f"only={hostile}"])
+    main(["query", "legal-bases", "--workspace", str(seed_ws.path), "--endpoint", server, "--param", f"how={hostile}"])
     capsys.readouterr()
     assert len(Workspace(seed_ws.path, endpoint=server).duties()) == count
 

@@ -165,6 +165,38 @@ def test_the_embedded_store_orders_rows_as_the_query_says(seed_ws):
     assert desc.search(seed_ws.library["theme-counts"].text)   # a descending key is among them
 
 
+def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
+    """The queries written in parts give, answered in two or three parts on threads, the rows of the
+    query answered whole, in the same order; each part is a share of them, none empty."""
+    from dutygraph import Workspace
+    from dutygraph.store import final_order, parts_of
+
+    whole, parted = Workspace(seed_ws.path, threads=1), Workspace(seed_ws.path, threads=3)
+    bodies = {name: final_order(q.bind({}))[0] for name, q in seed_ws.library.items()}
+    written = [name for name, body in bodies.items() if len(parts_of(body, 2)) == 2]
+    assert {"duties", "duties-without-basis", "validation"} <= set(written)
+    asks = [(name, {}) for name in written] + [("duties", {"theme": ["anti-trafficking"]}),
+                                               ("duties", {"place": ["西安"], "unit_type": ["civil-affairs"]}),
+                                               ("duties-without-basis", {"place": ["东莞"]}), ("validation", {"only": ["Warning"]})]
+    for name, params in asks:
+        assert parted.run(name, **params) == whole.run(name, **params), (name, params)
+    text = bodies["duties"]
+    counts = [len(seed_ws.store._tsv(part)[1].splitlines()) for part in parts_of(text, 2)]
+    assert all(counts) and sum(counts) == len(seed_ws.store._tsv(text)[1].splitlines())
+
+
+def test_a_query_is_split_only_where_its_rows_are_independent():
+    from dutygraph.store import parts_of
+
+    marked = "SELECT ?d WHERE { ?d ?p ?o VALUES (?part_from ?part_to) { (UNDEF UNDEF) } FILTER(true) }"
+    halves = parts_of(marked, 2)
+    assert [h.count('("00" "80")') + 2 * h.count('("80" "g")') for h in halves] == [1, 2]
+    assert [p[p.index("{ (") + 2:p.index(") }") + 1] for p in parts_of(marked, 3)] == ['("00" "55")', '("55" "aa")', '("aa" "g")']
+    assert parts_of(marked, 1) == [marked] and parts_of(marked.replace("part_", "x_"), 2) == [marked.replace("part_", "x_")]
+    for cut in ("ORDER BY ?d", "LIMIT 10", "OFFSET 5"):   # these apply to the whole answer
+        assert parts_of(f"{marked} {cut}", 2) == [f"{marked} {cut}"]
+
+
 def test_the_embedded_store_gives_every_kind_of_value_back_exactly(tmp_path):
     """Rows are read from Oxigraph's TSV: quotes with tabs, newlines, quotation marks and backslashes,
     language-tagged and typed literals, bare numbers and booleans, blank nodes and unbound cells all

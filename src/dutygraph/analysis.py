@@ -71,7 +71,7 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     if places:
         keep = {r["jurisdiction"] for r in duties} | {r["jurisdiction"] for r in ws.run("members", place=places)}
     out: list[dict] = []
-    out += _unattributed(ws, duties, places)
+    out += _unattributed(ws, places)
     out += _membership_gaps(ws, duties, places, keep)
     out += _tasks_without_lead(ws, places)
     out += _unresolved_laws(ws)
@@ -90,10 +90,10 @@ def _row(kind, jurisdiction, message, subject, suggestions=None, source=None, st
             "suggestions": suggestions or [], "source": source, "start": start, "end": end}
 
 
-def _unattributed(ws, duties, places) -> list[dict]:
-    """The duties that name no unit, each with the units the build suggests for it (``suggestions``):
-    guesses, with the held duty each rests on as evidence."""
-    orphans = [r for r in duties if not r["agency"]]
+def _unattributed(ws, places) -> list[dict]:
+    """The duties that name no unit (``duties-without-unit``), each with the units the build suggests
+    for it (``suggestions``): guesses, with the held duty each rests on as evidence."""
+    orphans = ws.run("duties-without-unit", place=places)
     if not orphans:
         return []
     suggested: dict[str, list[dict]] = defaultdict(list)

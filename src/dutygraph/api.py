@@ -21,6 +21,8 @@ from .store import DEFAULT_TIMEOUT, LocalStore, RemoteStore
 PROJECT = Path(__file__).resolve().parents[2]
 SCHEME_OF_KIND = {"theme": "theme", "agency-type": "agency-type", "target-group": "target-group",
                   "role": "role", "collective": "collective", "genre": "genre", "level": "level"}
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITIES = ("Violation", "Warning", "Info")   # SHACL's, as a query's severity parameter names them
 
 
 class Workspace:
@@ -28,14 +30,17 @@ class Workspace:
 
     ``memory=True`` answers from the graph loaded into memory instead of the build's on-disk store:
     it takes a while to load (about two minutes and 7.5 GiB for the national graph), then answers
-    the country's long listings two to five times faster, for a notebook that asks many."""
+    the country's long listings two to five times faster, for a notebook that asks many.
+    ``threads`` answers a query written in parts with that many threads (by default one per core,
+    at most four; 1 answers each query whole)."""
 
     def __init__(self, path: str | Path = ".", endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 memory: bool = False):
+                 memory: bool = False, threads: int | None = None):
         self.path = Path(path).resolve()
         self.endpoint = endpoint
         self.timeout = timeout
         self.memory = memory
+        self.threads = threads
 
     # ---------------------------------------------------------------- set-up
     @property
@@ -46,7 +51,7 @@ class Workspace:
     def store(self):
         if self.endpoint:
             return RemoteStore(self.endpoint, self.timeout)
-        return LocalStore(self.graph_file, memory=self.memory)
+        return LocalStore(self.graph_file, memory=self.memory, threads=self.threads)
 
     @functools.cached_property
     def vocab(self) -> vocab_mod.Vocabulary:
@@ -78,6 +83,10 @@ class Workspace:
                     raise DutygraphError(f"'{v}' is not an integer") from None
             elif kind == "iri":
                 out.append(URIRef(str(v)))
+            elif kind == "severity":
+                if str(v) not in SEVERITIES:
+                    raise DutygraphError(f"'{v}' is not a severity (one of: {', '.join(SEVERITIES)})")
+                out.append(URIRef(SH + str(v)))
             else:
                 out.append(Literal(str(v)))
         return out

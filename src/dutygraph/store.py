@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,11 @@ DEFAULT_TIMEOUT = 30.0
 # a query that ends with ORDER BY of plain variables (as every library query does)
 ORDER_BY = re.compile(r"\bORDER\s+BY((?:\s*(?:(?:ASC|DESC)\s*\(\s*\?[A-Za-z_]\w*\s*\)|\?[A-Za-z_]\w*))+)\s*$", re.I)
 ORDER_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?([A-Za-z_]\w*)", re.I)
+# what makes an answer the whole answer's, not one part's
+ANSWER_CUT = re.compile(r"\b(?:ORDER\s+BY|LIMIT|OFFSET)\b", re.I)
+# a query that can be answered in parts says where: the rows it keeps are those whose key's MD5 starts
+# within [?part_from, ?part_to), and these stay unbound (every row) unless the store binds them
+PARTS = re.compile(r"VALUES\s*\(\s*\?part_from\s+\?part_to\s*\)\s*\{\s*\(\s*UNDEF\s+UNDEF\s*\)\s*\}")
 
 
 def python_value(value: str, datatype: str | None):
@@ -45,12 +51,13 @@ class LocalStore:
     build writes (graph/store/) when it is current, else (or when ``memory`` is asked for) the TriG
     loaded into memory — slower to open, quicker to answer, for a long session of many questions."""
 
-    def __init__(self, trig_path: Path, memory: bool = False):
+    def __init__(self, trig_path: Path, memory: bool = False, threads: int | None = None):
         import pyoxigraph as ox
 
         from .build import STORE_DIR, store_is_current
 
         self._ox = ox
+        self.threads = threads or default_threads()
         if not trig_path.exists():
             raise DutygraphError(f"no graph at {trig_path}: run 'dutygraph build' first")
         graph_dir = trig_path.parent
@@ -69,21 +76,40 @@ class LocalStore:
     def select(self, query: str) -> list[dict]:
         """Rows of a SELECT. A final ``ORDER BY`` of plain variables is applied here, in Python, by
         SPARQL's ordering rules: Oxigraph 0.5 decodes both terms at every comparison of its sort,
-        which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale)."""
+        which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale).
+        A query written in parts (see ``parts_of``) is answered one part per thread, the parts' rows
+        then sorted together: Oxigraph evaluates without Python's lock, so each part has a core."""
         collecting = gc.isenabled()
         gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
         try:
             body, keys = final_order(query)
             if keys:
-                solutions = self._solutions(body)
-                names = [v.value for v in solutions.variables]
+                names, tsv = self._answer(parts_of(body, self.threads))
                 if all(v in names for v, _desc in keys):
-                    return self._rows(solutions, names, keys)
-            solutions = self._solutions(query)
-            return self._rows(solutions, [v.value for v in solutions.variables], [])
+                    return self._rows(tsv, names, keys)
+            names, tsv = self._answer(parts_of(query, self.threads))   # an ORDER BY left on: one part
+            return self._rows(tsv, names, [])
         finally:
             if collecting:
                 gc.enable()
+
+    def _answer(self, parts: list[str]) -> tuple[list[str], str]:
+        """The variables and the TSV rows of a query's parts, each part in a thread of its own."""
+        if len(parts) == 1:
+            return self._tsv(parts[0])
+        with ThreadPoolExecutor(len(parts)) as pool:
+            answers = list(pool.map(self._tsv, parts))
+        return answers[0][0], "".join(rows for _names, rows in answers)
+
+    def _tsv(self, query: str) -> tuple[list[str], str]:
+        """The solutions' variables and rows, written by Oxigraph as SPARQL TSV (one line per row)."""
+        solutions = self._solutions(query)
+        try:
+            data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
+        except (OSError, RuntimeError) as exc:
+            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
+        _header, _, rows = data.decode("utf-8").partition("\n")
+        return [v.value for v in solutions.variables], rows
 
     def _solutions(self, query: str):
         ox = self._ox
@@ -97,17 +123,12 @@ class LocalStore:
             raise DutygraphError("only SELECT queries can be listed")
         return solutions
 
-    def _rows(self, solutions, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
-        """The solutions written by Oxigraph as SPARQL TSV and read back here: one pass in Rust and one
-        split, where asking pyoxigraph for each term made a Python object per cell (theme-counts at
-        3,200 jurisdictions on disk: 2.11 s against 2.98 s, 0.40 s of it reading and sorting the
-        112,793 rows; benchmarks/row_reading.py). A cell repeats in many rows: each distinct one is
-        read once."""
-        try:
-            data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
-        except (OSError, RuntimeError) as exc:
-            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
-        _header, _, body = data.decode("utf-8").partition("\n")
+    @staticmethod
+    def _rows(body: str, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
+        """The rows Oxigraph wrote as SPARQL TSV, read back here: one pass in Rust and one split,
+        where asking pyoxigraph for each term made a Python object per cell (theme-counts at 3,200
+        jurisdictions on disk: 2.11 s against 2.98 s, 0.40 s of it reading and sorting the 112,793
+        rows; benchmarks/row_reading.py). A cell repeats in many rows: each distinct one is read once."""
         count = body.count("\n")   # one line per row, each ending with a newline
         if not names:
             return [{} for _row in range(count)]
@@ -125,6 +146,29 @@ class LocalStore:
             rank = [r * width + places[c] for r, c in zip(rank, column)]
         order = sorted(range(len(rows)), key=rank.__getitem__)   # stable: ties keep Oxigraph's order
         return [rows[i] for i in order]
+
+
+def default_threads() -> int:
+    """The threads a query written in parts is answered with: one per core this process may use, at
+    most four (``DUTYGRAPH_THREADS`` sets it; 1 answers every query whole)."""
+    asked = os.environ.get("DUTYGRAPH_THREADS", "")
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked)
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def parts_of(query: str, n: int) -> list[str]:
+    """A query written to be answered in parts, as ``n`` queries whose answers together are its own:
+    it binds ``VALUES (?part_from ?part_to) { (UNDEF UNDEF) }`` and keeps the rows whose key's MD5
+    starts within that range, so each part gets one range of hex pairs. The query alone when it has
+    no such VALUES, when n is 1, or when it ends with an ORDER BY, LIMIT or OFFSET (these apply to
+    the whole answer: ``select`` takes a final ORDER BY off first and sorts the parts' rows together)."""
+    if n < 2 or not PARTS.search(query) or ANSWER_CUT.search(query[query.rindex("}") + 1:]):
+        return [query]   # a final order or a limit is the whole answer's: not split
+    n = min(n, 16)
+    bounds = [f"{256 * i // n:02x}" for i in range(n)] + ["g"]   # "g" sorts after every hex pair
+    return [PARTS.sub(f'VALUES (?part_from ?part_to) {{ ("{a}" "{b}") }}', query)
+            for a, b in zip(bounds, bounds[1:])]
 
 
 def final_order(query: str) -> tuple[str, list[tuple[str, bool]]]:
