@@ -183,6 +183,25 @@ def test_prose_duty_list_with_province_units(vocab):
         ("省教育厅", "education", "holder"), ("省卫生健康委", "health", "holder"), ("省公安厅", "public-security", "lead")]
 
 
+def test_a_county_s_units_are_its_own_under_a_group_named_by_a_level(vocab):
+    """The national table files Chongqing's counties under a row named 县 (500200), which is no
+    government: 县公安局 in 云阳县's document is 云阳县's unit (it was the group's, one unit for every
+    county there), and a name with the municipality's in it is the municipality's."""
+    text = "县公安局负责打击拐卖妇女儿童犯罪；县民政局负责困境儿童保障工作；重庆市妇联负责家庭教育指导。\n"
+    ex = run(vocab, text, ["duty-list"], code="500235")
+    places = [(s.holders[0][0].name, s.holders[0][0].jurisdiction.key) for s in ex.statements]
+    assert places == [("县公安局", "500235"), ("县民政局", "500235"), ("重庆市妇联", "500000")]
+
+
+def test_synth_draws_no_grouping_row_of_the_table():
+    from dutygraph.jurisdictions import division_table, is_grouping
+    from dutygraph.synth import places
+
+    groups = {c for c, (name, _level) in division_table().items() if is_grouping(name)}
+    assert {"500200", "110100", "469000"} <= groups and "500235" not in groups
+    assert not groups & {c for c, _name, _level in places(4000, __import__("random").Random(1))}
+
+
 def test_national_units(vocab):
     text = "教育部负责推动学前教育普及；国家统计局负责妇女儿童统计监测；最高人民法院负责少年审判工作；全国妇联负责家庭教育指导。\n"
     j = Jurisdiction("cn", "中华人民共和国", "national")

@@ -92,8 +92,9 @@ def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
     assert _rows(both) == _rows(r for r in here if theme in r["themes"])
     # a unit type keeps its units' rows (a duty without a unit is none of its), a target group its duties
     assert any(not r["agency"] for r in every)
-    unit_type = Counter(r["agency_type"] for r in every if r["agency_type"]).most_common(1)[0][0]
-    group = Counter(g for r in every for g in r["target_groups"]).most_common(1)[0][0]
+    # the commonest type and group among the theme's duties in the place, so each of the three has some
+    unit_type = Counter(r["agency_type"] for r in both if r["agency_type"]).most_common(1)[0][0]
+    group = Counter(g for r in both for g in r["target_groups"]).most_common(1)[0][0]
     for rows, where in ((every, {}), (here, {"place": place}), (both, {"theme": [theme], "place": place})):
         typed = national.run("duties", unit_type=[unit_type], **where)
         assert typed and _rows(typed) == _rows(r for r in rows if r["agency_type"] == unit_type)

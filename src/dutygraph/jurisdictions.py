@@ -19,6 +19,13 @@ SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族�
 LEVELS = ("national", "province", "prefecture", "county", "zone")
 
 
+def is_grouping(name: str) -> bool:
+    """A row of the national table that only groups a municipality's or a province's divisions,
+    named by a level (市辖区, 县, 省直辖县级行政区划): no government sits there, and a unit written
+    县公安局 in one of its counties is that county's, not the group's."""
+    return name in SUFFIXES or name.endswith("辖区") or name.endswith("行政区划")
+
+
 @dataclass(frozen=True)
 class Jurisdiction:
     key: str                 # division code (6 digits) or a metadata-given key
@@ -36,6 +43,10 @@ class Jurisdiction:
     @property
     def short(self) -> str:
         return short_name(self.name)
+
+    @property
+    def grouping(self) -> bool:
+        return is_grouping(self.name)
 
 
 @functools.lru_cache(maxsize=1 << 14)

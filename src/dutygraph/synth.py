@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from .build import write_atomic
-from .jurisdictions import division_table
+from .jurisdictions import division_table, is_grouping
 from .vocab import Vocabulary
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -151,9 +151,10 @@ GENRES_WRITTEN = {"duty_list": ["duty-list"], "task_division": ["task-division"]
 
 
 def places(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
-    """n prefectures and counties of the national table: (code, name, level)."""
+    """n prefectures and counties of the national table, none of its grouping rows (市辖区, 县, 省直辖县级行政区划:
+    no government, so no committee): (code, name, level)."""
     table = division_table()
-    pool = sorted((c, name, lvl) for c, (name, lvl) in table.items() if lvl in ("prefecture", "county") and not name.endswith("辖区"))
+    pool = sorted((c, name, lvl) for c, (name, lvl) in table.items() if lvl in ("prefecture", "county") and not is_grouping(name))
     return sorted(rng.sample(pool, min(n, len(pool))))
 
 

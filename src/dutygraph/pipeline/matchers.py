@@ -139,8 +139,11 @@ class Context:
         return {e.label: e.code for e in self.vocab.scheme("group-role").entries}
 
     def resolve(self, prefix: str) -> Jurisdiction:
-        """The jurisdiction a name prefix points to: an ancestor named or implied (省), else this one."""
+        """The jurisdiction a name prefix points to: an ancestor named or implied (省), else this one
+        (an ancestor that only groups divisions, named 县 or 市辖区, is named by no prefix)."""
         for j in self.ancestors:
+            if j.grouping:
+                continue
             if j.name in prefix or (j.short and j.short in prefix):
                 return j
         if prefix.startswith("省") and self.jurisdiction.level != "province":
