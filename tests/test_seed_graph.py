@@ -185,7 +185,9 @@ def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
     assert all(counts) and sum(counts) == len(seed_ws.store._tsv(text)[1].splitlines())
 
 
-def test_a_query_is_split_only_where_its_rows_are_independent():
+def test_a_query_is_split_only_where_it_says_so_and_nothing_applies_to_its_whole_answer():
+    """Only a query with the parts' VALUES is split, into ranges of hex pairs that cover them all, and
+    not when it ends with what applies to the whole answer (an order, a limit, an offset)."""
     from dutygraph.store import parts_of
 
     marked = "SELECT ?d WHERE { ?d ?p ?o VALUES (?part_from ?part_to) { (UNDEF UNDEF) } FILTER(true) }"
