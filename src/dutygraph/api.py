@@ -15,13 +15,12 @@ from . import queries as qlib
 from . import vocab as vocab_mod
 from .errors import DutygraphError
 from .jurisdictions import short_name
-from .namespaces import concept
+from .namespaces import SH, concept
 from .store import DEFAULT_TIMEOUT, LocalStore, RemoteStore
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCHEME_OF_KIND = {"theme": "theme", "agency-type": "agency-type", "target-group": "target-group",
                   "role": "role", "collective": "collective", "genre": "genre", "level": "level"}
-SH = "http://www.w3.org/ns/shacl#"
 SEVERITIES = ("Violation", "Warning", "Info")   # SHACL's, as a query's severity parameter names them
 
 
@@ -86,7 +85,7 @@ class Workspace:
             elif kind == "severity":
                 if str(v) not in SEVERITIES:
                     raise DutygraphError(f"'{v}' is not a severity (one of: {', '.join(SEVERITIES)})")
-                out.append(URIRef(SH + str(v)))
+                out.append(SH[str(v)])
             else:
                 out.append(Literal(str(v)))
         return out
