@@ -388,7 +388,7 @@ def test_the_graph_in_memory_answers_as_the_store_does(national, tmp_path):
         f.write_bytes(b"not a table")
     with pytest.raises(DutygraphError, match="damaged"):
         ws.run("jurisdictions")
-    memory = Workspace(ws.path, memory=True)
+    memory = Workspace(ws.path, memory=True, cache=False)
     place = Counter(r["jurisdiction"] for r in national.run("duties")).most_common(1)[0][0]
     asked = 0
     for name, q in national.library.items():

@@ -171,7 +171,7 @@ def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
     from dutygraph import Workspace
     from dutygraph.store import final_order, parts_of
 
-    whole, parted = Workspace(seed_ws.path, threads=1), Workspace(seed_ws.path, threads=3)
+    whole, parted = Workspace(seed_ws.path, threads=1, cache=False), Workspace(seed_ws.path, threads=3, cache=False)
     bodies = {name: final_order(q.bind({}))[0] for name, q in seed_ws.library.items()}
     written = [name for name, body in bodies.items() if len(parts_of(body, 2)) == 2]
     assert {"duties", "duties-without-basis", "validation"} <= set(written)

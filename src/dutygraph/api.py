@@ -31,15 +31,18 @@ class Workspace:
     it takes a while to load (about two minutes and 7.5 GiB for the national graph), then answers
     the country's long listings two to five times faster, for a notebook that asks many.
     ``threads`` answers a query written in parts with that many threads (by default one per core,
-    at most four; 1 answers each query whole)."""
+    at most four; 1 answers each query whole). ``cache=False`` asks the store every time, where by
+    default an answer that took a second or more is kept for this graph in ``graph/answers/`` and
+    read back when the same query is asked again (``DUTYGRAPH_CACHE=0`` turns this off too)."""
 
     def __init__(self, path: str | Path = ".", endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 memory: bool = False, threads: int | None = None):
+                 memory: bool = False, threads: int | None = None, cache: bool = True):
         self.path = Path(path).resolve()
         self.endpoint = endpoint
         self.timeout = timeout
         self.memory = memory
         self.threads = threads
+        self.cache = cache
 
     # ---------------------------------------------------------------- set-up
     @property
@@ -50,7 +53,7 @@ class Workspace:
     def store(self):
         if self.endpoint:
             return RemoteStore(self.endpoint, self.timeout)
-        return LocalStore(self.graph_file, memory=self.memory, threads=self.threads)
+        return LocalStore(self.graph_file, memory=self.memory, threads=self.threads, cache=self.cache)
 
     @functools.cached_property
     def vocab(self) -> vocab_mod.Vocabulary:

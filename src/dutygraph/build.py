@@ -33,7 +33,7 @@ from rdflib.namespace import FOAF, RDF
 
 from . import corpus as corpus_mod
 from . import jurisdictions as jur
-from . import statistics, suggestions, trig, validate, vocab as vocab_mod
+from . import answers, statistics, suggestions, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
 from .namespaces import CV, DG, ORG, graph_iri
 from .pipeline.extract import extract
@@ -688,6 +688,7 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                         os.fsync(f.fileno())
                     os.replace(tmp, target)
                 write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
+                answers.prune(graph_dir, digest)   # what was kept for another graph is no answer for this one
                 if store and not (store_is_current(graph_dir) and store_opens(graph_dir)):
                     if loader.child is None:
                         loader.start(target, digest=written.get("digest", ""))

@@ -30,6 +30,15 @@ EPILOG = """examples:
   dutygraph serve                                  an Oxigraph server on the graph (read-only), query page at /
   dutygraph load --endpoint http://127.0.0.1:7878/query
   dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
+
+environment:
+  DUTYGRAPH_CACHE=0        ask the graph store every time (by default an answer that took it a second or
+                           more is kept in graph/answers/ for this graph and read back when asked again)
+  DUTYGRAPH_THREADS=N      threads for a query written in parts (default: one per core, at most 4)
+  DUTYGRAPH_PROGRESS=0     no progress line on long builds
+  DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD    an endpoint's credentials
+  DUTYGRAPH_CREDENTIALS=FILE   or a file of user=… and password=… lines only you can read
+                           (default: ~/.config/dutygraph/credentials)
 """
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import gc
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
+from . import answers
 from .errors import DutygraphError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -49,49 +51,70 @@ class Store(Protocol):
 class LocalStore:
     """The built graph, queried with the union of all named graphs: the on-disk Oxigraph store that
     build writes (graph/store/) when it is current, else (or when ``memory`` is asked for) the TriG
-    loaded into memory — slower to open, quicker to answer, for a long session of many questions."""
+    loaded into memory — slower to open, quicker to answer, for a long session of many questions.
+    With ``cache`` (and ``DUTYGRAPH_CACHE`` not 0), answers that took a while are kept for the graph
+    and read back when asked again (answers.py)."""
 
-    def __init__(self, trig_path: Path, memory: bool = False, threads: int | None = None):
+    def __init__(self, trig_path: Path, memory: bool = False, threads: int | None = None, cache: bool = True):
         import pyoxigraph as ox
-
-        from .build import STORE_DIR, store_is_current
 
         self._ox = ox
         self.threads = threads or default_threads()
         if not trig_path.exists():
             raise DutygraphError(f"no graph at {trig_path}: run 'dutygraph build' first")
         graph_dir = trig_path.parent
+        digest = answers.graph_digest(graph_dir) if cache and answers.enabled() else None
+        self.store = self._open(trig_path, memory)
+        # answers are kept under the graph's digest only if no build changed the graph while it opened
+        self.answers = answers.Answers(graph_dir, digest) if digest and answers.graph_digest(graph_dir) == digest else None
+
+    def _open(self, trig_path: Path, memory: bool):
+        from .build import STORE_DIR, store_is_current
+
+        ox, graph_dir = self._ox, trig_path.parent
         if not memory and store_is_current(graph_dir):
             try:
-                self.store = ox.Store.read_only(str(graph_dir / STORE_DIR))
-                return
+                return ox.Store.read_only(str(graph_dir / STORE_DIR))
             except Exception as exc:  # RocksDB reports corruption as OSError or RuntimeError
                 raise DutygraphError(f"the store in {graph_dir / STORE_DIR} is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
-        self.store = ox.Store()
+        store = ox.Store()
         try:
-            self.store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+            store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
         except (SyntaxError, ValueError, OSError) as exc:
             raise DutygraphError(f"{trig_path} is damaged ({str(exc).splitlines()[0][:120]}); run 'dutygraph build' to rebuild it") from None
+        return store
 
     def select(self, query: str) -> list[dict]:
-        """Rows of a SELECT. A final ``ORDER BY`` of plain variables is applied here, in Python, by
+        """Rows of a SELECT: the answer kept for this graph if the query was asked before and took a
+        while (see answers.py), else the store's, kept if it took a while."""
+        collecting = gc.isenabled()
+        gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
+        try:
+            kept = self.answers.get(query) if self.answers else None
+            if kept is not None:
+                return kept
+            started = time.perf_counter()
+            rows = self._select(query)
+            if self.answers:
+                self.answers.put(query, rows, time.perf_counter() - started)
+            return rows
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _select(self, query: str) -> list[dict]:
+        """The store's rows. A final ``ORDER BY`` of plain variables is applied here, in Python, by
         SPARQL's ordering rules: Oxigraph 0.5 decodes both terms at every comparison of its sort,
         which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale).
         A query written in parts (see ``parts_of``) is answered one part per thread, the parts' rows
         then sorted together: Oxigraph evaluates without Python's lock, so each part has a core."""
-        collecting = gc.isenabled()
-        gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
-        try:
-            body, keys = final_order(query)
-            if keys:
-                names, tsv = self._answer(parts_of(body, self.threads))
-                if all(v in names for v, _desc in keys):
-                    return self._rows(tsv, names, keys)
-            names, tsv = self._answer(parts_of(query, self.threads))   # an ORDER BY left on: one part
-            return self._rows(tsv, names, [])
-        finally:
-            if collecting:
-                gc.enable()
+        body, keys = final_order(query)
+        if keys:
+            names, tsv = self._answer(parts_of(body, self.threads))
+            if all(v in names for v, _desc in keys):
+                return self._rows(tsv, names, keys)
+        names, tsv = self._answer(parts_of(query, self.threads))   # an ORDER BY left on: one part
+        return self._rows(tsv, names, [])
 
     def _answer(self, parts: list[str]) -> tuple[list[str], str]:
         """The variables and the TSV rows of a query's parts, each part in a thread of its own."""

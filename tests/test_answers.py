@@ -1,0 +1,83 @@
+"""Answers kept for the graph they came from (graph/answers/): asked again, a query reads back the
+rows it gave; a build that changes the graph makes every query ask the store again."""
+from __future__ import annotations
+
+import pytest
+
+from dutygraph import Workspace, answers
+from dutygraph.store import LocalStore
+
+from conftest import write_doc
+
+
+@pytest.fixture
+def keep_all(monkeypatch):
+    """Keep every answer, however quick (a national one takes seconds; these take milliseconds)."""
+    monkeypatch.setattr(answers, "KEEP_AFTER_S", 0.0)
+    monkeypatch.delenv("DUTYGRAPH_CACHE", raising=False)
+
+
+def kept_files(ws_dir):
+    return sorted((ws_dir / "graph" / answers.ANSWERS_DIR).glob("*/*.marshal"))
+
+
+def test_asked_again_a_query_reads_back_its_answer(tiny_ws, keep_all, monkeypatch):
+    Workspace(tiny_ws).build()
+    first = Workspace(tiny_ws).run("duties")
+    assert {r["agency"] for r in first} == {"市公安局", "市民政局"}
+    assert len(kept_files(tiny_ws)) == 1
+
+    def no_store(self, query):
+        raise AssertionError("the store was asked again")
+
+    monkeypatch.setattr(LocalStore, "_select", no_store)
+    assert Workspace(tiny_ws).run("duties") == first   # a new process would read it the same way
+    with pytest.raises(AssertionError, match="asked again"):
+        Workspace(tiny_ws).run("duties", theme="anti-trafficking")   # another question is not kept
+
+
+def test_a_build_that_changes_the_graph_forgets_the_answers(tiny_ws, keep_all):
+    ws = Workspace(tiny_ws)
+    ws.build()
+    assert len(Workspace(tiny_ws).run("duties")) == 2
+    old = kept_files(tiny_ws)
+    write_doc(tiny_ws, "t02", "绵阳市妇女儿童工作委员会成员单位职责\n市教育局：负责预防校园欺凌工作。\n",
+              """\
+              title: 绵阳市妇女儿童工作委员会成员单位职责
+              jurisdiction: {name: 绵阳市, code: "510700", level: prefecture}
+              body: 绵阳市妇女儿童工作委员会
+              genres: [duty-list]
+              """)
+    ws.build()
+    assert not any(f.exists() for f in old)   # the answers of the graph before are removed
+    rows = Workspace(tiny_ws).run("duties")
+    assert {r["agency"] for r in rows} == {"市公安局", "市民政局", "市教育局"}
+    assert rows == Workspace(tiny_ws, cache=False).run("duties")
+    assert not ws.build(check=True).changed   # kept answers are not part of the graph build writes
+
+
+def test_a_damaged_kept_answer_is_asked_of_the_store_again(tiny_ws, keep_all):
+    Workspace(tiny_ws).build()
+    truth = Workspace(tiny_ws, cache=False).run("duties")
+    Workspace(tiny_ws).run("duties")
+    [kept] = kept_files(tiny_ws)
+    kept.write_bytes(b"\x00not an answer")
+    assert Workspace(tiny_ws).run("duties") == truth
+    assert Workspace(tiny_ws).run("duties") == truth   # and kept anew
+    assert kept.read_bytes() != b"\x00not an answer"
+
+
+@pytest.mark.parametrize("off", ["env", "argument"])
+def test_answers_are_not_kept_when_turned_off(tiny_ws, keep_all, monkeypatch, off):
+    Workspace(tiny_ws).build()
+    if off == "env":
+        monkeypatch.setenv("DUTYGRAPH_CACHE", "0")
+    Workspace(tiny_ws, cache=off == "env").run("duties")
+    assert kept_files(tiny_ws) == []
+
+
+def test_an_answer_that_came_quickly_is_not_kept(tiny_ws, monkeypatch):
+    monkeypatch.delenv("DUTYGRAPH_CACHE", raising=False)
+    Workspace(tiny_ws).build()
+    Workspace(tiny_ws).run("duties")   # milliseconds: asked again as quickly as it would be read back
+    assert kept_files(tiny_ws) == []
