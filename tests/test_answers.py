@@ -56,6 +56,21 @@ def test_a_build_that_changes_the_graph_forgets_the_answers(tiny_ws, keep_all):
     assert not ws.build(check=True).changed   # kept answers are not part of the graph build writes
 
 
+def test_a_build_removes_what_a_killed_reader_left_half_written(tiny_ws, keep_all):
+    import subprocess
+    import sys
+
+    ws = Workspace(tiny_ws)
+    ws.build()
+    Workspace(tiny_ws).run("duties")
+    [kept] = kept_files(tiny_ws)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    left = kept.with_name(f".{kept.name}.{dead}.tmp")
+    left.write_bytes(b"half an answer")
+    ws.build()   # nothing changed: the answers stay, the leftover goes
+    assert kept.exists() and not left.exists()
+
+
 def test_a_damaged_kept_answer_is_asked_of_the_store_again(tiny_ws, keep_all):
     Workspace(tiny_ws).build()
     truth = Workspace(tiny_ws, cache=False).run("duties")

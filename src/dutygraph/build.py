@@ -635,7 +635,8 @@ def _note_head(graph_dir: Path, head_digest: str) -> None:
 
 
 def _sweep(graph_dir: Path) -> None:
-    """Remove what a killed build left behind: temporary files and stores of dead processes."""
+    """Remove what a killed build (or a reader keeping an answer) left behind in a directory:
+    temporary files and stores of dead processes."""
     for p in graph_dir.glob(".*.tmp"):
         pid = p.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
@@ -689,6 +690,8 @@ def build(workspace: Path, check: bool = False, workers: int | None = None, stor
                     os.replace(tmp, target)
                 write_atomic(graph_dir / f"{GRAPH_FILE}.sha256", _stamp(target, digest).encode())
                 answers.prune(graph_dir, digest)   # what was kept for another graph is no answer for this one
+                for kept in (graph_dir / answers.ANSWERS_DIR).glob("*/"):
+                    _sweep(kept)   # and what a killed process left half-written there
                 if store and not (store_is_current(graph_dir) and store_opens(graph_dir)):
                     if loader.child is None:
                         loader.start(target, digest=written.get("digest", ""))
