@@ -23,7 +23,7 @@ FORMAT = "dutygraph-answer-1"
 
 
 def enabled() -> bool:
-    """Kept answers are on unless ``DUTYGRAPH_CACHE`` says 0, off or no."""
+    """Kept answers are on unless ``DUTYGRAPH_CACHE`` says 0, off, no or false."""
     return os.environ.get("DUTYGRAPH_CACHE", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
