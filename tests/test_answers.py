@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dutygraph import Workspace, answers
+from dutygraph.cli import main
 from dutygraph.store import LocalStore
 
 from conftest import write_doc
@@ -82,13 +83,19 @@ def test_a_damaged_kept_answer_is_asked_of_the_store_again(tiny_ws, keep_all):
     assert kept.read_bytes() != b"\x00not an answer"
 
 
-@pytest.mark.parametrize("off", ["env", "argument"])
-def test_answers_are_not_kept_when_turned_off(tiny_ws, keep_all, monkeypatch, off):
+@pytest.mark.parametrize("off", ["env", "argument", "command line"])
+def test_answers_are_not_kept_when_turned_off(tiny_ws, keep_all, monkeypatch, capsys, off):
     Workspace(tiny_ws).build()
     if off == "env":
         monkeypatch.setenv("DUTYGRAPH_CACHE", "0")
-    Workspace(tiny_ws, cache=off == "env").run("duties")
+    if off == "command line":
+        assert main(["duties", "--no-cache", "--format", "json", "--workspace", str(tiny_ws)]) == 0
+        assert "市公安局" in capsys.readouterr().out
+    else:
+        Workspace(tiny_ws, cache=off == "env").run("duties")
     assert kept_files(tiny_ws) == []
+    assert main(["duties", "--format", "json", "--workspace", str(tiny_ws)]) == 0
+    assert (kept_files(tiny_ws) == []) == (off == "env")   # without the flag, kept unless the environment says no
 
 
 def test_an_answer_that_came_quickly_is_not_kept(tiny_ws, monkeypatch):

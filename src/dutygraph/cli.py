@@ -32,8 +32,9 @@ EPILOG = """examples:
   dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
 
 environment:
-  DUTYGRAPH_CACHE=0        ask the graph store every time (by default an answer that took it a second or
-                           more is kept in graph/answers/ for this graph and read back when asked again)
+  DUTYGRAPH_CACHE=0        ask the graph store every time, as --no-cache does (by default an answer that
+                           took it a second or more is kept in graph/answers/ for this graph and read
+                           back when asked again)
   DUTYGRAPH_THREADS=N      threads for a query written in parts (default: one per core, at most 4)
   DUTYGRAPH_PROGRESS=0     no progress line on long builds
   DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD    an endpoint's credentials
@@ -56,6 +57,8 @@ def _common(p: argparse.ArgumentParser, listing: bool = True, remote: bool = Tru
     if remote:
         p.add_argument("--endpoint", help="ask this SPARQL 1.1 endpoint instead of the local graph")
         p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+        p.add_argument("--no-cache", action="store_true",
+                       help="ask the local graph again, not the answer kept from an earlier time it took a second or more")
 
 
 def parser() -> Parser:
@@ -183,7 +186,8 @@ def _params(pairs: list[str]) -> dict[str, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    ws = Workspace(args.workspace, getattr(args, "endpoint", None), getattr(args, "timeout", 30.0))
+    ws = Workspace(args.workspace, getattr(args, "endpoint", None), getattr(args, "timeout", 30.0),
+                   cache=not getattr(args, "no_cache", False))
     fmt = getattr(args, "format", "table")
     if args.command == "build":
         summary = ws.build(check=args.check)
