@@ -27,26 +27,11 @@ def enabled() -> bool:
     return os.environ.get("DUTYGRAPH_CACHE", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
-def graph_digest(graph_dir: Path) -> str | None:
-    """The digest build recorded for the TriG, while the TriG is the one it recorded (same size and
-    time); None when there is no record or the TriG changed since."""
-    from .build import GRAPH_FILE
-
-    stamp, trig = graph_dir / f"{GRAPH_FILE}.sha256", graph_dir / GRAPH_FILE
-    try:
-        digest, size, mtime = stamp.read_text().split()
-        st = trig.stat()
-    except (OSError, ValueError):
-        return None
-    return digest if [size, mtime] == [str(st.st_size), str(st.st_mtime_ns)] else None
-
-
 class Answers:
     """The kept answers of one graph: rows by query text, each in a file of its own (``marshal``:
     plain values only, read back several times quicker than the store's TSV is parsed)."""
 
     def __init__(self, graph_dir: Path, digest: str):
-        self.graph_dir, self.digest = graph_dir, digest
         self.dir = graph_dir / ANSWERS_DIR / digest[:32]
 
     def path(self, query: str) -> Path:

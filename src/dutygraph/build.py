@@ -602,17 +602,23 @@ def _stamp(trig_path: Path, digest: str) -> str:
     return f"{digest} {st.st_size} {st.st_mtime_ns}"
 
 
+def stamped_digest(graph_dir: Path) -> str | None:
+    """The digest build recorded for the TriG while the TriG is the one it recorded (same size and
+    time); None when there is no record or the TriG changed since."""
+    try:
+        digest, size, mtime = (graph_dir / f"{GRAPH_FILE}.sha256").read_text().split()
+        st = (graph_dir / GRAPH_FILE).stat()
+    except (OSError, ValueError):
+        return None
+    return digest if [size, mtime] == [str(st.st_size), str(st.st_mtime_ns)] else None
+
+
 def store_is_current(graph_dir: Path) -> bool:
     """The store was loaded from the TriG as it is now (same digest, size and time, as build left it)."""
     src = graph_dir / STORE_DIR / "SOURCE"
-    stamp = graph_dir / f"{GRAPH_FILE}.sha256"
-    trig_path = graph_dir / GRAPH_FILE
-    if not (src.exists() and stamp.exists() and trig_path.exists()):
+    if stamped_digest(graph_dir) is None or not src.exists():
         return False
-    recorded = stamp.read_text().split()
-    st = trig_path.stat()
-    return (src.read_text().split("\n")[0].strip() == stamp.read_text().strip() and len(recorded) == 3
-            and recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)])
+    return src.read_text().split("\n")[0].strip() == (graph_dir / f"{GRAPH_FILE}.sha256").read_text().strip()
 
 
 def _head_digest(graph_dir: Path) -> str | None:

@@ -63,10 +63,12 @@ class LocalStore:
         if not trig_path.exists():
             raise DutygraphError(f"no graph at {trig_path}: run 'dutygraph build' first")
         graph_dir = trig_path.parent
-        digest = answers.graph_digest(graph_dir) if cache and answers.enabled() else None
+        from .build import stamped_digest
+
+        digest = stamped_digest(graph_dir) if cache and answers.enabled() else None
         self.store = self._open(trig_path, memory)
         # answers are kept under the graph's digest only if no build changed the graph while it opened
-        self.answers = answers.Answers(graph_dir, digest) if digest and answers.graph_digest(graph_dir) == digest else None
+        self.answers = answers.Answers(graph_dir, digest) if digest and stamped_digest(graph_dir) == digest else None
 
     def _open(self, trig_path: Path, memory: bool):
         from .build import STORE_DIR, store_is_current
@@ -121,8 +123,8 @@ class LocalStore:
         if len(parts) == 1:
             return self._tsv(parts[0])
         with ThreadPoolExecutor(len(parts)) as pool:
-            answers = list(pool.map(self._tsv, parts))
-        return answers[0][0], "".join(rows for _names, rows in answers)
+            each = list(pool.map(self._tsv, parts))
+        return each[0][0], "".join(rows for _names, rows in each)
 
     def _tsv(self, query: str) -> tuple[list[str], str]:
         """The solutions' variables and rows, written by Oxigraph as SPARQL TSV (one line per row)."""
