@@ -166,10 +166,11 @@ def test_the_embedded_store_orders_rows_as_the_query_says(seed_ws):
 
 
 def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
-    """The queries written in parts give, answered in two or three parts on threads, the rows of the
-    query answered whole, in the same order; each part is a share of them, none empty."""
+    """The queries written in parts give, answered in two or three parts (each in a process of its
+    own), the rows of the query answered whole, in the same order; each part is a share of them,
+    none empty."""
     from dutygraph import Workspace
-    from dutygraph.store import final_order, parts_of
+    from dutygraph.store import _tsv, final_order, parts_of
 
     whole, parted = Workspace(seed_ws.path, threads=1, cache=False), Workspace(seed_ws.path, threads=3, cache=False)
     bodies = {name: final_order(q.bind({}))[0] for name, q in seed_ws.library.items()}
@@ -181,8 +182,21 @@ def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
     for name, params in asks:
         assert parted.run(name, **params) == whole.run(name, **params), (name, params)
     text = bodies["duties"]
-    counts = [len(seed_ws.store._tsv(part)[1].splitlines()) for part in parts_of(text, 2)]
-    assert all(counts) and sum(counts) == len(seed_ws.store._tsv(text)[1].splitlines())
+    counts = [len(_tsv(seed_ws.store.store, part)[1].splitlines()) for part in parts_of(text, 2)]
+    assert all(counts) and sum(counts) == len(_tsv(seed_ws.store.store, text)[1].splitlines())
+
+
+def test_the_parts_are_asked_in_processes_of_the_store_the_asker_opened(seed_ws):
+    """Each part is answered by a process of its own with the variables and rows the asking process
+    would write; a process that finds another store in its place (a build swapped it) gives no part,
+    so the asking process answers them on its own store."""
+    from dutygraph.store import _in_processes, _tsv, final_order, parts_of
+
+    store = seed_ws.store
+    assert store.path and store.source   # the on-disk store, as build recorded it
+    parts = parts_of(final_order(seed_ws.library["duties"].bind({}))[0], 2)
+    assert _in_processes(store.path, store.source, parts) == [_tsv(store.store, part) for part in parts]
+    assert _in_processes(store.path, "a store of another build", parts) is None
 
 
 def test_a_query_is_split_only_where_it_says_so_and_nothing_applies_to_its_whole_answer():

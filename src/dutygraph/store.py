@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import os
 import re
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,6 +68,7 @@ class LocalStore:
         from .build import stamped_digest
 
         digest = stamped_digest(graph_dir) if cache and answers.enabled() else None
+        self.path, self.source = None, None   # the on-disk store's, once open (its parts can be asked in processes)
         self.store = self._open(trig_path, memory)
         # answers are kept under the graph's digest only if no build changed the graph while it opened
         self.answers = answers.Answers(graph_dir, digest) if digest and stamped_digest(graph_dir) == digest else None
@@ -75,8 +78,12 @@ class LocalStore:
 
         ox, graph_dir = self._ox, trig_path.parent
         if not memory and store_is_current(graph_dir):
+            path = graph_dir / STORE_DIR
+            self.source = source_of(path)
             try:
-                return ox.Store.read_only(str(graph_dir / STORE_DIR))
+                store = ox.Store.read_only(str(path))
+                self.path = str(path)
+                return store
             except Exception as exc:  # RocksDB reports corruption as OSError or RuntimeError
                 raise DutygraphError(f"the store in {graph_dir / STORE_DIR} is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
         store = ox.Store()
@@ -119,34 +126,18 @@ class LocalStore:
         return self._rows(tsv, names, [])
 
     def _answer(self, parts: list[str]) -> tuple[list[str], str]:
-        """The variables and the TSV rows of a query's parts, each part in a thread of its own."""
+        """The variables and the TSV rows of a query's parts. Each part of the on-disk store's is
+        asked in a process of its own that opens the store read-only: pyoxigraph holds Python's lock
+        while it writes an answer, so parts on threads mostly waited for each other (one theme's
+        duties at 3,200 jurisdictions: 3.7 s whole, 2.9 s on two threads, 2.4 s in two processes).
+        The graph in memory is one process's: its parts go on threads."""
         if len(parts) == 1:
-            return self._tsv(parts[0])
-        with ThreadPoolExecutor(len(parts)) as pool:
-            each = list(pool.map(self._tsv, parts))
+            return _tsv(self.store, parts[0])
+        each = _in_processes(self.path, self.source, parts) if self.path else None
+        if each is None:   # in memory, or a build swapped the store since it was opened: on threads
+            with ThreadPoolExecutor(len(parts)) as pool:
+                each = list(pool.map(lambda part: _tsv(self.store, part), parts))
         return each[0][0], "".join(rows for _names, rows in each)
-
-    def _tsv(self, query: str) -> tuple[list[str], str]:
-        """The solutions' variables and rows, written by Oxigraph as SPARQL TSV (one line per row)."""
-        solutions = self._solutions(query)
-        try:
-            data = solutions.serialize(format=self._ox.QueryResultsFormat.TSV)
-        except (OSError, RuntimeError) as exc:
-            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
-        _header, _, rows = data.decode("utf-8").partition("\n")
-        return [v.value for v in solutions.variables], rows
-
-    def _solutions(self, query: str):
-        ox = self._ox
-        try:
-            solutions = self.store.query(query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise DutygraphError(f"the query is not valid SPARQL: {str(exc).splitlines()[0][:200]}") from None
-        except (OSError, RuntimeError) as exc:
-            raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise DutygraphError("only SELECT queries can be listed")
-        return solutions
 
     @staticmethod
     def _rows(body: str, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
@@ -173,9 +164,78 @@ class LocalStore:
         return [rows[i] for i in order]
 
 
+def _tsv(store, query: str) -> tuple[list[str], str]:
+    """The solutions' variables and rows, written by Oxigraph as SPARQL TSV (one line per row)."""
+    import pyoxigraph as ox
+
+    try:
+        solutions = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise DutygraphError(f"the query is not valid SPARQL: {str(exc).splitlines()[0][:200]}") from None
+    except (OSError, RuntimeError) as exc:
+        raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise DutygraphError("only SELECT queries can be listed")
+    try:
+        data = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    except (OSError, RuntimeError) as exc:
+        raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
+    _header, _, rows = data.decode("utf-8").partition("\n")
+    return [v.value for v in solutions.variables], rows
+
+
+def source_of(store_path: Path) -> str | None:
+    """What build recorded the store was loaded from (the first line of its SOURCE): a store put in
+    its place by a later build records another."""
+    try:
+        return (Path(store_path) / "SOURCE").read_text().split("\n")[0].strip()
+    except OSError:
+        return None
+
+
+# one part of a query, answered in a process of its own on the store opened read-only: only if the
+# store is still the one the asking process opened (its SOURCE's first line), else exit 3
+_PART_CHILD = r"""
+import sys
+import pyoxigraph as ox
+path, source = sys.argv[1], sys.argv[2]
+query = sys.stdin.read()
+store = ox.Store.read_only(path)
+with open(path + "/SOURCE", encoding="utf-8") as f:
+    if f.readline().strip() != source:
+        sys.exit(3)
+solutions = store.query(query, use_default_graph_as_union=True)
+sys.stdout.buffer.write(solutions.serialize(format=ox.QueryResultsFormat.TSV))
+"""
+
+
+def _in_processes(path: str, source: str | None, parts: list[str]) -> list[tuple[list[str], str]] | None:
+    """Each part answered in a process of its own (a new interpreter: nothing of the asking process,
+    its open store or its main module, is carried over); None when any part failed or found another
+    store than ``source`` (the asking process then answers the parts on its own store)."""
+    if source is None:
+        return None
+    with ThreadPoolExecutor(len(parts)) as pool:
+        each = list(pool.map(lambda part: _part(path, source, part), parts))
+    return None if any(e is None for e in each) else each
+
+
+def _part(path: str, source: str, query: str) -> tuple[list[str], str] | None:
+    """One part's variables and TSV rows from a child interpreter; None if it failed for any reason."""
+    try:
+        child = subprocess.run([sys.executable, "-c", _PART_CHILD, path, source], input=query.encode("utf-8"),
+                               capture_output=True)
+    except OSError:
+        return None
+    if child.returncode != 0:
+        return None
+    header, _, rows = child.stdout.decode("utf-8").partition("\n")
+    return [name[1:] for name in header.split("\t") if name], rows
+
+
 def default_threads() -> int:
-    """The threads a query written in parts is answered with: one per core this process may use, at
-    most four (``DUTYGRAPH_THREADS`` sets it; 1 answers every query whole)."""
+    """The parts a query written in parts is answered in at once: one per core this process may use,
+    at most four (``DUTYGRAPH_THREADS`` sets it; 1 answers every query whole)."""
     asked = os.environ.get("DUTYGRAPH_THREADS", "")
     if asked.isdigit() and int(asked) > 0:
         return int(asked)
