@@ -186,19 +186,19 @@ def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
     assert all(counts) and sum(counts) == len(_tsv(seed_ws.store.store, text)[1].splitlines())
 
 
-def test_the_parts_are_asked_in_processes_of_the_store_the_asker_opened(seed_ws):
-    """Each part is answered by a process of its own with the variables and rows the asking process
-    would write; a process that finds another store in its place (a build swapped it) gives no part,
-    so the asking process answers them on its own store."""
-    from dutygraph.store import _in_processes, _tsv, final_order, parts_of
+def test_the_parts_are_asked_of_workers_on_the_store_the_asker_opened(seed_ws):
+    """Each part is answered by a worker process with the variables and rows the asking process
+    would write, the same workers for the next question; a worker that finds another store in its
+    place (a build swapped it) answers nothing, so the asking process answers the parts itself."""
+    from dutygraph.store import Workers, _tsv, final_order, parts_of
 
     store = seed_ws.store
     assert store.path and store.source   # the on-disk store, as build recorded it
-    parts = parts_of(final_order(seed_ws.library["duties"].bind({}))[0], 2)
-    assert _in_processes(store.path, store.source, parts) == [_tsv(store.store, part) for part in parts]
-    assert _in_processes(store.path, "a store of another build", parts) is None
-
-
+    workers = Workers(store.path, store.source, 2)
+    for name in ("duties", "validation"):
+        parts = parts_of(final_order(seed_ws.library[name].bind({}))[0], 2)
+        assert workers.answer(parts) == [_tsv(store.store, part) for part in parts], name
+    assert Workers(store.path, "a store of another build", 2).answer(parts) is None
 def test_a_query_is_split_only_where_it_says_so_and_nothing_applies_to_its_whole_answer():
     """Only a query with the parts' VALUES is split, into ranges of hex pairs that cover them all, and
     not when it ends with what applies to the whole answer (an order, a limit, an offset)."""

@@ -35,8 +35,8 @@ environment:
   DUTYGRAPH_CACHE=0        ask the graph store every time, as --no-cache does (by default an answer that
                            took it a second or more is kept in graph/answers/ for this graph and read
                            back when asked again)
-  DUTYGRAPH_THREADS=N      parts a query written in parts is answered in at once, each by a process of
-                           its own on the store on disk (default: one per core, at most 4; 1: whole)
+  DUTYGRAPH_THREADS=N      parts a query written in parts is answered in at once, each by a worker
+                           process on the store on disk (default: one per core, at most 4; 1: whole)
   DUTYGRAPH_PROGRESS=0     no progress line on long builds
   DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD    an endpoint's credentials
   DUTYGRAPH_CREDENTIALS=FILE   or a file of user=… and password=… lines only you can read

@@ -9,7 +9,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
@@ -69,6 +71,8 @@ class LocalStore:
 
         digest = stamped_digest(graph_dir) if cache and answers.enabled() else None
         self.path, self.source = None, None   # the on-disk store's, once open (its parts can be asked in processes)
+        self.workers: Workers | None = None
+        self._starting = threading.Lock()
         self.store = self._open(trig_path, memory)
         # answers are kept under the graph's digest only if no build changed the graph while it opened
         self.answers = answers.Answers(graph_dir, digest) if digest and stamped_digest(graph_dir) == digest else None
@@ -127,14 +131,18 @@ class LocalStore:
 
     def _answer(self, parts: list[str]) -> tuple[list[str], str]:
         """The variables and the TSV rows of a query's parts. Each part of the on-disk store's is
-        asked in a process of its own that opens the store read-only: pyoxigraph holds Python's lock
-        while it writes an answer, so parts on threads mostly waited for each other (one theme's
-        duties at 3,200 jurisdictions: 3.7 s whole, 2.9 s on two threads, 2.4 s in two processes).
-        The graph in memory is one process's: its parts go on threads."""
+        answered by a worker process that keeps the store open read-only (``Workers``): pyoxigraph
+        holds Python's lock while it writes an answer, so parts on threads partly waited for each
+        other (one theme's duties at 3,200 jurisdictions: 3.7 s whole, 2.8 s on two threads, 2.4 s
+        in two processes; benchmarks/parts.py). The graph in memory is one process's: its parts go
+        on threads, as do the parts the workers cannot answer."""
         if len(parts) == 1:
             return _tsv(self.store, parts[0])
-        each = _in_processes(self.path, self.source, parts) if self.path else None
-        if each is None:   # in memory, or a build swapped the store since it was opened: on threads
+        with self._starting:
+            if self.path and self.workers is None:
+                self.workers = Workers(self.path, self.source, self.threads)
+        each = self.workers.answer(parts) if self.workers else None
+        if each is None:
             with ThreadPoolExecutor(len(parts)) as pool:
                 each = list(pool.map(lambda part: _tsv(self.store, part), parts))
         return each[0][0], "".join(rows for _names, rows in each)
@@ -193,44 +201,86 @@ def source_of(store_path: Path) -> str | None:
         return None
 
 
-# one part of a query, answered in a process of its own on the store opened read-only: only if the
-# store is still the one the asking process opened (its SOURCE's first line), else exit 3
-_PART_CHILD = r"""
+# a worker: keeps the store open read-only (if it is still the one the asking process opened: its
+# SOURCE's first line, else exit 3) and answers one part at a time: a query's length and bytes in,
+# the length and bytes of its SPARQL TSV out (-1: it failed); it ends when its input does
+_WORKER = r"""
 import sys
 import pyoxigraph as ox
 path, source = sys.argv[1], sys.argv[2]
-query = sys.stdin.read()
 store = ox.Store.read_only(path)
 with open(path + "/SOURCE", encoding="utf-8") as f:
     if f.readline().strip() != source:
         sys.exit(3)
-solutions = store.query(query, use_default_graph_as_union=True)
-sys.stdout.buffer.write(solutions.serialize(format=ox.QueryResultsFormat.TSV))
+read, write = sys.stdin.buffer, sys.stdout.buffer
+write.write(b"ready\n")
+write.flush()
+for line in iter(read.readline, b""):
+    query = read.read(int(line)).decode("utf-8")
+    try:
+        out = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
+        write.write(b"%d\n" % len(out) + out)
+    except Exception:
+        write.write(b"-1\n")
+    write.flush()
 """
 
 
-def _in_processes(path: str, source: str | None, parts: list[str]) -> list[tuple[list[str], str]] | None:
-    """Each part answered in a process of its own (a new interpreter: nothing of the asking process,
-    its open store or its main module, is carried over); None when any part failed or found another
-    store than ``source`` (the asking process then answers the parts on its own store)."""
-    if source is None:
-        return None
-    with ThreadPoolExecutor(len(parts)) as pool:
-        each = list(pool.map(lambda part: _part(path, source, part), parts))
-    return None if any(e is None for e in each) else each
+class Workers:
+    """Processes that answer the parts of a query on the store on disk, one part each, at once. Each
+    is a new interpreter (nothing of the asking process — its open store, its main module — is
+    carried over) that opens the store read-only once and keeps it: started with the asking
+    process's store, a worker answers from it as the asking process does, even after a build puts
+    another in its place. Started when first needed and kept for the next questions: a process
+    started for each part cost a place's question more than the question itself."""
+
+    def __init__(self, path: str, source: str | None, n: int):
+        self.lock = threading.Lock()
+        self.procs = [] if source is None else [self._start(path, source) for _ in range(n)]
+        self.ready = bool(self.procs) and all(p.stdout.readline() == b"ready\n" for p in self.procs)
+        weakref.finalize(self, _stop, list(self.procs))
+
+    @staticmethod
+    def _start(path: str, source: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", _WORKER, path, source], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def answer(self, parts: list[str]) -> list[tuple[list[str], str]] | None:
+        """Each part's variables and TSV rows; None when the workers cannot answer them all (another
+        store, a failed part, a question already in hand from another thread), to be answered
+        by the asking process."""
+        if not self.ready or len(parts) > len(self.procs) or not self.lock.acquire(blocking=False):
+            return None
+        try:
+            with ThreadPoolExecutor(len(parts)) as pool:
+                each = list(pool.map(self._ask, self.procs, parts))
+        finally:
+            self.lock.release()
+        return None if any(e is None for e in each) else each
+
+    def _ask(self, proc: subprocess.Popen, query: str) -> tuple[list[str], str] | None:
+        data = query.encode("utf-8")
+        try:
+            proc.stdin.write(b"%d\n" % len(data) + data)
+            proc.stdin.flush()
+            size = int(proc.stdout.readline())
+        except (OSError, ValueError):   # the worker is gone: its share is answered by the asking process
+            self.ready = False
+            return None
+        if size < 0:
+            return None
+        header, _, rows = proc.stdout.read(size).decode("utf-8").partition("\n")
+        return [name[1:] for name in header.split("\t") if name], rows
 
 
-def _part(path: str, source: str, query: str) -> tuple[list[str], str] | None:
-    """One part's variables and TSV rows from a child interpreter; None if it failed for any reason."""
-    try:
-        child = subprocess.run([sys.executable, "-c", _PART_CHILD, path, source], input=query.encode("utf-8"),
-                               capture_output=True)
-    except OSError:
-        return None
-    if child.returncode != 0:
-        return None
-    header, _, rows = child.stdout.decode("utf-8").partition("\n")
-    return [name[1:] for name in header.split("\t") if name], rows
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """End the workers: their input closes, so each leaves its loop."""
+    for proc in procs:
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
 
 
 def default_threads() -> int:
