@@ -103,3 +103,32 @@ def test_an_answer_that_came_quickly_is_not_kept(tiny_ws, monkeypatch):
     Workspace(tiny_ws).build()
     Workspace(tiny_ws).run("duties")   # milliseconds: asked again as quickly as it would be read back
     assert kept_files(tiny_ws) == []
+
+
+def test_a_sessions_workers_answer_from_the_store_it_opened_after_a_build(tiny_ws, monkeypatch):
+    """The worker processes that answer a query's parts keep the store the session opened: after a
+    build puts another graph in its place, the session's answers are still its own graph's, from
+    the workers (the session itself never asked the store for a part), while a new session reads
+    the new graph."""
+    import dutygraph.store as store
+
+    Workspace(tiny_ws).build()
+    session = Workspace(tiny_ws, threads=2, cache=False)
+    before = session.run("duties")
+    assert {r["agency"] for r in before} == {"市公安局", "市民政局"}
+    write_doc(tiny_ws, "t02", "绵阳市妇女儿童工作委员会成员单位职责\n市教育局：负责预防校园欺凌工作。\n",
+              """\
+              title: 绵阳市妇女儿童工作委员会成员单位职责
+              jurisdiction: {name: 绵阳市, code: "510700", level: prefecture}
+              body: 绵阳市妇女儿童工作委员会
+              genres: [duty-list]
+              """)
+    Workspace(tiny_ws).build()
+
+    def not_here(_store, query):
+        raise AssertionError("a part was answered by the session, not its workers")
+
+    monkeypatch.setattr(store, "_tsv", not_here)
+    assert session.run("duties") == before
+    monkeypatch.undo()
+    assert {r["agency"] for r in Workspace(tiny_ws, cache=False).run("duties")} == {"市公安局", "市民政局", "市教育局"}
