@@ -97,8 +97,8 @@ def test_gaps_of_a_place_read_that_place_s_suggestions_only(seed_ws, monkeypatch
     """A place's gaps read the suggestions the build made there, not the country's duties' wording
     (which took a prefecture over a minute at 3,200 jurisdictions)."""
     asked = []
-    run = seed_ws.run
-    monkeypatch.setattr(seed_ws, "run", lambda name, **p: asked.append((name, p.get("place"))) or run(name, **p))
+    run_many = seed_ws.run_many
+    monkeypatch.setattr(seed_ws, "run_many", lambda asks: asked.extend((n, p.get("place")) for n, p in asks) or run_many(asks))
     rows = gaps(seed_ws, ["唐山国际旅游岛"])
     assert any(r["kind"] == "unattributed-duty" and r["suggestions"] for r in rows)
     assert "duty-wording" not in {name for name, _ in asked}
@@ -214,16 +214,6 @@ def test_a_task_without_a_lead_is_a_gap_quoted_where_it_is_written(tmp_path):
         assert text[rows[0]["start"]:rows[0]["end"]] == "保障儿童受教育权利。"
 
 
-class _Counts:
-    """A graph that answers theme-counts only, with the rows given."""
-    def __init__(self, rows, vocab):
-        self.rows, self.vocab = rows, vocab
-
-    def run(self, name, **params):
-        assert name == "theme-counts" and not params
-        return self.rows
-
-
 def test_uncovered_themes_keep_places_of_one_name_apart_and_name_ten_peers(seed_ws):
     """The country has many places of one name (城关区): each is its own peer. A message names ten
     peers and counts the rest."""
@@ -232,7 +222,7 @@ def test_uncovered_themes_keep_places_of_one_name_apart_and_name_ten_peers(seed_
                 "theme": theme, "duties": units, "units": units}
     rows = [row(f"县{k}", k, t) for k in range(13) for t in ("anti-trafficking", "education")]
     rows += [row("城关区", 100, "education", 5), row("城关区", 101, "education"), row("城关区", 101, "anti-trafficking")]
-    found = _uncovered_themes(_Counts(rows, seed_ws.vocab))
+    found = _uncovered_themes(rows, seed_ws.vocab)
     assert [(r["jurisdiction"], r["subject"]) for r in found] == [("城关区", "anti-trafficking")]
     message = found[0]["message"]
     assert "14 of 14 county-level peers do:" in message and message.endswith("and 4 more.")

@@ -64,19 +64,17 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     made among them); what is compared across the country — the peers' themes (the build's
     statistics) — is read for the country."""
     places = list(jurisdiction)
-    # the country's duties as `duty-wording` gives them: the rows of `duties` without the target
-    # groups and legal bases, which no gap reads, in a third of the time
-    duties = ws.run("duties", place=places) if places else ws.run("duty-wording")
+    rows = _gap_rows(ws, places)
     keep = None
     if places:
-        keep = {r["jurisdiction"] for r in duties} | {r["jurisdiction"] for r in ws.run("members", place=places)}
+        keep = {r["jurisdiction"] for r in rows["duties"]} | {r["jurisdiction"] for r in rows["members"]}
     out: list[dict] = []
-    out += _unattributed(ws, places)
-    out += _membership_gaps(ws, duties, places, keep)
-    out += _tasks_without_lead(ws, places)
-    out += _unresolved_laws(ws)
-    out += _legal_basis_gaps(ws, places)
-    out += _uncovered_themes(ws, keep)
+    out += _unattributed(rows["duties-without-unit"], rows["suggestions"])
+    out += _membership_gaps(rows["gap-facts"], rows["duties"], keep)
+    out += _tasks_without_lead(rows["tasks-without-lead"])
+    out += _unresolved_laws(rows["unresolved-laws"])
+    out += _legal_basis_gaps(rows["duties-without-basis"], rows["laws-not-carried-out"])
+    out += _uncovered_themes(rows["theme-counts"], ws.vocab, keep)
     if keep is not None:
         out = [g for g in out if g["jurisdiction"] in keep]
     order = {"unattributed-duty": 0, "task-without-lead": 1, "member-without-duty": 2,
@@ -85,19 +83,33 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     return sorted(out, key=lambda g: (order[g["kind"]], g["jurisdiction"] or "", g["source"] or "~", g["start"] or 0, g["subject"]))
 
 
+def _gap_rows(ws, places: list) -> dict[str, list[dict]]:
+    """The rows every part of the analysis reads, asked at once (``Workspace.run_many``: side by
+    side on the store on disk, so the country's gaps wait for the longest listing, not their sum).
+    For places, each query that takes one is asked for them; the country's duties are read as
+    `duty-wording` gives them: the rows of `duties` without the target groups and legal bases,
+    which no gap reads, in a third of the time."""
+    place = {"place": places}
+    asks = {"duties": ("duties", place) if places else ("duty-wording", {}),
+            "gap-facts": ("gap-facts", place), "duties-without-unit": ("duties-without-unit", place),
+            "suggestions": ("suggestions", place), "tasks-without-lead": ("tasks-without-lead", place),
+            "unresolved-laws": ("unresolved-laws", {}), "duties-without-basis": ("duties-without-basis", place),
+            "laws-not-carried-out": ("laws-not-carried-out", {}), "theme-counts": ("theme-counts", {})}
+    if places:
+        asks["members"] = ("members", place)
+    return dict(zip(asks, ws.run_many(list(asks.values()))))
+
+
 def _row(kind, jurisdiction, message, subject, suggestions=None, source=None, start=None, end=None, text=None) -> dict:
     return {"kind": kind, "jurisdiction": jurisdiction, "message": message, "subject": subject, "text": text,
             "suggestions": suggestions or [], "source": source, "start": start, "end": end}
 
 
-def _unattributed(ws, places) -> list[dict]:
+def _unattributed(orphans, suggestions) -> list[dict]:
     """The duties that name no unit (``duties-without-unit``), each with the units the build suggests
     for it (``suggestions``): guesses, with the held duty each rests on as evidence."""
-    orphans = ws.run("duties-without-unit", place=places)
-    if not orphans:
-        return []
     suggested: dict[str, list[dict]] = defaultdict(list)
-    for s in ws.run("suggestions", place=places):
+    for s in suggestions:
         suggested[s["duty"]].append(_suggestion(s))
     return [_row("unattributed-duty", o["jurisdiction"], "No unit is named for this duty; the suggestions are guesses with their evidence.",
                  o["duty"], suggested.get(o["duty"]), o["source"], o["start"], o["end"], o["text"]) for o in orphans]
@@ -112,8 +124,8 @@ def _suggestion(s: dict) -> dict:
     return out
 
 
-def _membership_gaps(ws, duties, places=(), keep=None) -> list[dict]:
-    facts = [f for f in ws.run("gap-facts", place=list(places)) if keep is None or f["jurisdiction"] in keep]
+def _membership_gaps(facts, duties, keep=None) -> list[dict]:
+    facts = [f for f in facts if keep is None or f["jurisdiction"] in keep]
     facts.sort(key=lambda f: tuple((v is not None, v) for v in (
         f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
     holders_by_place: dict[str, set] = defaultdict(set)
@@ -145,29 +157,29 @@ def _membership_gaps(ws, duties, places=(), keep=None) -> list[dict]:
     return out
 
 
-def _tasks_without_lead(ws, places=()) -> list[dict]:
+def _tasks_without_lead(tasks) -> list[dict]:
     return [_row("task-without-lead", t["jurisdiction"], f"Task {t['number']} names no lead unit (牵头单位).", t["task"], None,
-                 t["source"], t["start"], t["end"]) for t in ws.run("tasks-without-lead", place=list(places))]
+                 t["source"], t["start"], t["end"]) for t in tasks]
 
 
-def _unresolved_laws(ws) -> list[dict]:
+def _unresolved_laws(mentions) -> list[dict]:
     return [_row("unresolved-law", r["jurisdiction"], f"The reference {r['title']} resolves to no legal instrument.", r["mention"], None,
-                 r["source"], r["start"], r["end"]) for r in ws.run("unresolved-laws")]
+                 r["source"], r["start"], r["end"]) for r in mentions]
 
 
-def _legal_basis_gaps(ws, places=()) -> list[dict]:
+def _legal_basis_gaps(without_basis, not_carried_out) -> list[dict]:
     out = [_row("duty-without-basis", r["jurisdiction"], "No law is stated for this duty, and none in the register governs its themes"
                 + (f" ({', '.join(r['themes'])})." if r["themes"] else " (it has no theme)."), r["duty"], None,
-                r["source"], r["start"], r["end"], r["text"]) for r in ws.run("duties-without-basis", place=places)]
+                r["source"], r["start"], r["end"], r["text"]) for r in without_basis]
     out += [_row("law-not-carried-out", r["jurisdiction"], f"{r['law']} is cited in {r['document']} but no duty of that document rests on it.",
-                 r["law_iri"], None, r["source"], r["start"], r["end"]) for r in ws.run("laws-not-carried-out")]
+                 r["law_iri"], None, r["source"], r["start"], r["end"]) for r in not_carried_out]
     return out
 
 
 NAMED_PEERS = 10   # the peers a message names; the rest are counted
 
 
-def _uncovered_themes(ws, keep=None) -> list[dict]:
+def _uncovered_themes(theme_counts, vocab, keep=None) -> list[dict]:
     """Themes a place gives no unit while most of its peers (places of its level whose units hold
     duties on at least five theme-and-unit pairs) do. Read from theme-counts — the build's statistics
     for the country: how many units each place gives each theme — each place by its IRI (many
@@ -175,7 +187,7 @@ def _uncovered_themes(ws, keep=None) -> list[dict]:
     covered: dict[str, set] = defaultdict(set)
     pairs: Counter = Counter()
     name, level = {}, {}
-    for r in ws.run("theme-counts"):
+    for r in theme_counts:
         units = int(r["units"] or 0)
         if units:
             j = r["jurisdiction_iri"]
@@ -201,7 +213,7 @@ def _uncovered_themes(ws, keep=None) -> list[dict]:
                     named = "、".join(name[p] for p in having[:NAMED_PEERS])
                     more = f" and {len(having) - NAMED_PEERS} more" if len(having) > NAMED_PEERS else ""
                     out.append(_row("uncovered-theme", name[j],
-                                    f"{name[j]} gives no unit a duty on {theme} ({ws.vocab.label('theme', theme)}); "
+                                    f"{name[j]} gives no unit a duty on {theme} ({vocab.label('theme', theme)}); "
                                     f"{len(having)} of {peers} {lv}-level peers do: {named}{more}.",
                                     theme))
     return out

@@ -110,9 +110,20 @@ class Workspace:
     # ---------------------------------------------------------------- queries
     def run(self, name: str, **params) -> list[dict]:
         """Run a library query by name; each keyword is a parameter, given one value or a list."""
+        return self.run_query(self._named(name), params)
+
+    def run_many(self, asks: list[tuple[str, dict]]) -> list[list[dict]]:
+        """Several library queries at once, ``[(name, params), ...]``, each one's rows as ``run``
+        gives them: on the store on disk they are answered side by side, one per core, so the
+        longest is what is waited for."""
+        queries = [self._named(name) for name, _params in asks]
+        texts = [self.query_text(q, params) for q, (_name, params) in zip(queries, asks)]
+        return [qlib.split_lists(rows, q.lists) for q, rows in zip(queries, self.store.select_many(texts))]
+
+    def _named(self, name: str) -> qlib.Query:
         if name not in self.library:
             raise DutygraphError(f"no query named '{name}' (see 'dutygraph query --list')")
-        return self.run_query(self.library[name], params)
+        return self.library[name]
 
     def run_query(self, q: qlib.Query, params: dict) -> list[dict]:
         rows = self.store.select(self.query_text(q, params))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -50,6 +52,8 @@ def python_value(value: str, datatype: str | None):
 
 class Store(Protocol):
     def select(self, query: str) -> list[dict]: ...
+
+    def select_many(self, queries: list[str]) -> list[list[dict]]: ...
 
 
 class LocalStore:
@@ -100,9 +104,7 @@ class LocalStore:
     def select(self, query: str) -> list[dict]:
         """Rows of a SELECT: the answer kept for this graph if the query was asked before and took a
         while (see answers.py), else the store's, kept if it took a while."""
-        collecting = gc.isenabled()
-        gc.disable()   # a large answer is many new objects and no cycles: collections would only rescan them
-        try:
+        with _no_collection():
             kept = self.answers.get(query) if self.answers else None
             if kept is not None:
                 return kept
@@ -111,9 +113,6 @@ class LocalStore:
             if self.answers:
                 self.answers.put(query, rows, time.perf_counter() - started)
             return rows
-        finally:
-            if collecting:
-                gc.enable()
 
     def _select(self, query: str) -> list[dict]:
         """The store's rows. A final ``ORDER BY`` of plain variables is applied here, in Python, by
@@ -129,6 +128,31 @@ class LocalStore:
         names, tsv = self._answer(parts_of(query, self.threads))   # an ORDER BY left on: one part
         return self._rows(tsv, names, [])
 
+    def select_many(self, queries: list[str]) -> list[list[dict]]:
+        """The rows of several SELECTs, asked at once: on the store on disk each query goes whole
+        to the first worker free (see ``Workers``), so a command that needs several national
+        listings waits for the longest, not for their sum. Kept answers are read back; what the
+        workers cannot answer is asked here, one query after another."""
+        with _no_collection():
+            out = [self.answers.get(q) if self.answers else None for q in queries]
+            todo = [i for i, rows in enumerate(out) if rows is None]
+            if len(todo) > 1 and self._start_workers():
+                bodies = [final_order(queries[i]) for i in todo]
+                answered = self.workers.answer([body for body, _keys in bodies]) or [None] * len(todo)
+                for i, (_body, keys), got in zip(todo, bodies, answered):
+                    if got is not None and all(v in got[0] for v, _desc in keys):
+                        out[i] = self._rows(got[1], got[0], keys)
+                        if self.answers:
+                            self.answers.put(queries[i], out[i], got[2])
+            return [rows if rows is not None else self.select(q) for q, rows in zip(queries, out)]
+
+    def _start_workers(self) -> bool:
+        """The worker processes of the store on disk, started once (none for the graph in memory)."""
+        with self._starting:
+            if self.path and self.workers is None:
+                self.workers = Workers(self.path, self.source, self.threads)
+        return bool(self.workers and self.workers.ready)
+
     def _answer(self, parts: list[str]) -> tuple[list[str], str]:
         """The variables and the TSV rows of a query's parts. Each part of the on-disk store's is
         answered by a worker process that keeps the store open read-only (``Workers``): pyoxigraph
@@ -138,14 +162,12 @@ class LocalStore:
         on threads, as do the parts the workers cannot answer."""
         if len(parts) == 1:
             return _tsv(self.store, parts[0])
-        with self._starting:
-            if self.path and self.workers is None:
-                self.workers = Workers(self.path, self.source, self.threads)
+        self._start_workers()
         each = self.workers.answer(parts) if self.workers else None
-        if each is None:
+        if each is None or None in each:
             with ThreadPoolExecutor(len(parts)) as pool:
                 each = list(pool.map(lambda part: _tsv(self.store, part), parts))
-        return each[0][0], "".join(rows for _names, rows in each)
+        return each[0][0], "".join(answer[1] for answer in each)
 
     @staticmethod
     def _rows(body: str, names: list[str], keys: list[tuple[str, bool]]) -> list[dict]:
@@ -170,6 +192,19 @@ class LocalStore:
             rank = [r * width + places[c] for r, c in zip(rank, column)]
         order = sorted(range(len(rows)), key=rank.__getitem__)   # stable: ties keep Oxigraph's order
         return [rows[i] for i in order]
+
+
+@contextmanager
+def _no_collection():
+    """Python's cyclic collector off while an answer is read: a large answer is many new objects
+    and no cycles, so collections would only rescan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _tsv(store, query: str) -> tuple[list[str], str]:
@@ -245,18 +280,33 @@ class Workers:
         return subprocess.Popen([sys.executable, "-c", _WORKER, path, source], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
-    def answer(self, parts: list[str]) -> list[tuple[list[str], str]] | None:
-        """Each part's variables and TSV rows; None when the workers cannot answer them all (another
-        store, a failed part, a question already in hand from another thread), to be answered
-        by the asking process."""
-        if not self.ready or len(parts) > len(self.procs) or not self.lock.acquire(blocking=False):
+    def answer(self, queries: list[str]) -> list[tuple[list[str], str, float] | None] | None:
+        """Each query's variables, TSV rows and seconds, the queries shared among the workers (each
+        takes the next when it is done); None for a query a worker failed, and None for all when
+        the workers cannot be used (another store, gone, or busy with another thread's question)."""
+        if not self.ready or not self.lock.acquire(blocking=False):
             return None
         try:
-            with ThreadPoolExecutor(len(parts)) as pool:
-                each = list(pool.map(self._ask, self.procs, parts))
+            out: list = [None] * len(queries)
+            pending: queue.SimpleQueue = queue.SimpleQueue()
+            for i in range(len(queries)):
+                pending.put(i)
+
+            def serve(proc: subprocess.Popen) -> None:
+                while self.ready:
+                    try:
+                        i = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    started = time.perf_counter()
+                    got = self._ask(proc, queries[i])
+                    out[i] = got and (*got, time.perf_counter() - started)
+
+            with ThreadPoolExecutor(len(self.procs)) as pool:
+                list(pool.map(serve, self.procs))
         finally:
             self.lock.release()
-        return None if any(e is None for e in each) else each
+        return out
 
     def _ask(self, proc: subprocess.Popen, query: str) -> tuple[list[str], str] | None:
         data = query.encode("utf-8")
@@ -419,6 +469,10 @@ class RemoteStore:
         if user:
             w.setCredentials(user, password or "")
         return w
+
+    def select_many(self, queries: list[str]) -> list[list[dict]]:
+        """The rows of several SELECTs, one after another."""
+        return [self.select(q) for q in queries]
 
     def select(self, query: str) -> list[dict]:
         w = self._wrapper(self.endpoint)
