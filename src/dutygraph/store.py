@@ -262,8 +262,9 @@ for line in iter(read.readline, b""):
 
 
 class Workers:
-    """Processes that answer the parts of a query on the store on disk, one part each, at once. Each
-    is a new interpreter (nothing of the asking process — its open store, its main module — is
+    """Processes that answer queries on the store on disk side by side — the parts of one query,
+    or several queries asked at once (``LocalStore.select_many``), each worker taking the next when
+    it is done. Each is a new interpreter (nothing of the asking process — its open store, its main module — is
     carried over) that opens the store read-only once and keeps it: started with the asking
     process's store, a worker answers from it as the asking process does, even after a build puts
     another in its place. Started when first needed and kept for the next questions: a process
