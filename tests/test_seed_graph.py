@@ -261,3 +261,15 @@ def test_the_sparql_a_query_is_sent_as_can_be_read_and_run_by_hand(seed_ws):
     assert "<https://w3id.org/dutygraph/id/jurisdiction/441900>" in text
     rows = seed_ws.run("units-sharing-theme", place="东莞")
     assert rows and split_lists(seed_ws.store.select(text), q.lists) == rows
+
+
+def test_the_legal_bases_of_named_duties_are_those_duties_bases(seed_ws):
+    """`legal-bases` asked for some duties (those `duties` found for a theme: what the command
+    `duties --theme` shows with each duty) gives exactly their rows of the whole listing."""
+    every = seed_ws.run("legal-bases")
+    named = sorted({r["duty"] for r in seed_ws.run("duties", theme=["anti-trafficking"])})
+    theirs = [b for b in every if b["duty"] in set(named)]
+    assert named and theirs and len(theirs) < len(every)
+    assert seed_ws.run("legal-bases", duty=named) == theirs
+    shown = {(b["duty"], b["law"], b["how"]) for b in theirs}
+    assert shown == {(r["duty"], b["law"], b["how"]) for r in seed_ws.duties(theme=["anti-trafficking"]) for b in r["legal_bases"]}

@@ -158,10 +158,15 @@ class Workspace:
 
     # ---------------------------------------------------------------- the contract's listings
     def duties(self, theme=(), jurisdiction=(), agency_type=(), target_group=()) -> list[dict]:
-        rows = self.run("duties", theme=list(theme), place=list(jurisdiction),
-                        unit_type=list(agency_type), target_group=list(target_group))
+        asked = {"theme": list(theme), "place": list(jurisdiction), "unit_type": list(agency_type),
+                 "target_group": list(target_group)}
+        if any(asked.values()):   # the bases of the duties found, each looked up
+            rows = self.run("duties", **asked)
+            legal_bases = self.run("legal-bases", duty=sorted({r["duty"] for r in rows})) if rows else []
+        else:   # every duty: the country's bases, beside them
+            rows, legal_bases = self.run_many([("duties", asked), ("legal-bases", {})])
         bases: dict[str, list] = {}
-        for b in self.run("legal-bases", place=list(jurisdiction)):
+        for b in legal_bases:
             bases.setdefault(b["duty"], []).append(
                 {"law": b["law"], "how": b["how"], "scope": b["scope"], "via": b["via"], "kind": b["kind"],
                  "rule": b["rule"].rsplit("#", 1)[-1] if b["rule"] else None,
@@ -174,8 +179,8 @@ class Workspace:
                       "legal_bases", "text", "source", "start", "end", "duty", "agency_iri") for r in rows]
 
     def tasks(self, jurisdiction=()) -> list[dict]:
-        rows = self.run("tasks", place=list(jurisdiction))
-        targets = self.run("task-targets", place=list(jurisdiction))
+        rows, targets = self.run_many([("tasks", {"place": list(jurisdiction)}),
+                                       ("task-targets", {"place": list(jurisdiction)})])
         by_task: OrderedDict[str, dict] = OrderedDict()
         for r in rows:
             t = by_task.setdefault(r["task"], {
@@ -199,8 +204,8 @@ class Workspace:
                       "source", "start", "end", "agency_iri") for r in rows]
 
     def laws(self, jurisdiction=()) -> list[dict]:
-        rows = self.run("laws", place=list(jurisdiction))
-        use = {u["law_iri"]: u for u in self.run("law-use", place=list(jurisdiction))}
+        rows, uses = self.run_many([("laws", {"place": list(jurisdiction)}), ("law-use", {"place": list(jurisdiction)})])
+        use = {u["law_iri"]: u for u in uses}
         by_law: OrderedDict[str, dict] = OrderedDict()
         for r in rows:
             u = use.get(r["law_iri"], {})

@@ -137,14 +137,26 @@ class LocalStore:
             out = [self.answers.get(q) if self.answers else None for q in queries]
             todo = [i for i, rows in enumerate(out) if rows is None]
             if len(todo) > 1 and self._start_workers():
-                bodies = [final_order(queries[i]) for i in todo]
-                answered = self.workers.answer([body for body, _keys in bodies]) or [None] * len(todo)
-                for i, (_body, keys), got in zip(todo, bodies, answered):
+                for i, keys, got in self._asked_of_workers([queries[i] for i in todo]):
                     if got is not None and all(v in got[0] for v, _desc in keys):
-                        out[i] = self._rows(got[1], got[0], keys)
+                        out[todo[i]] = self._rows(got[1], got[0], keys)
                         if self.answers:
-                            self.answers.put(queries[i], out[i], got[2])
+                            self.answers.put(queries[todo[i]], out[todo[i]], got[2])
             return [rows if rows is not None else self.select(q) for q, rows in zip(queries, out)]
+
+    def _asked_of_workers(self, queries: list[str]):
+        """Each query's (index, final order, (variables, TSV rows, seconds) or None), its final
+        ``ORDER BY`` taken off and, if it is written in parts, its parts asked of the workers among
+        the others' (see ``_select``)."""
+        bodies = [final_order(q) for q in queries]
+        pieces = [parts_of(body, self.threads) for body, _keys in bodies]
+        answered = self.workers.answer([part for parts in pieces for part in parts])
+        at = 0
+        for i, ((_body, keys), parts) in enumerate(zip(bodies, pieces)):
+            got = answered[at:at + len(parts)] if answered else [None]
+            at += len(parts)
+            whole = None if None in got else (got[0][0], "".join(g[1] for g in got), max(g[2] for g in got))
+            yield i, keys, whole
 
     def _start_workers(self) -> bool:
         """The worker processes of the store on disk, started once (none for the graph in memory)."""
