@@ -32,9 +32,10 @@ class Workspace:
     the country's long listings two to five times faster, for a notebook that asks many.
     ``threads`` answers a query written in parts in that many parts at once, each by a worker process
     on the store on disk (started at the first such question, kept for the next), on threads in
-    memory (by default one per core, at most four; 1 answers each query whole). ``cache=False`` asks the store every time, where by
-    default an answer that took a second or more is kept for this graph in ``graph/answers/`` and
-    read back when the same query is asked again (``DUTYGRAPH_CACHE=0`` turns this off too)."""
+    memory (by default one per core, at most four; 1 answers each query whole). ``cache=False``
+    asks the store every time, where by default an answer that took a second or more is kept for
+    this graph in ``graph/answers/`` and read back when the same query is asked again
+    (``DUTYGRAPH_CACHE=0`` turns this off too)."""
 
     def __init__(self, path: str | Path = ".", endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  memory: bool = False, threads: int | None = None, cache: bool = True):
