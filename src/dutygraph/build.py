@@ -613,12 +613,21 @@ def stamped_digest(graph_dir: Path) -> str | None:
     return digest if [size, mtime] == [str(st.st_size), str(st.st_mtime_ns)] else None
 
 
+def store_source(graph_dir: Path) -> str | None:
+    """What the store records it was loaded from (the first line of its SOURCE: the TriG's stamp); a
+    store put in its place by a later build records another."""
+    try:
+        return (graph_dir / STORE_DIR / "SOURCE").read_text().split("\n")[0].strip()
+    except OSError:
+        return None
+
+
 def store_is_current(graph_dir: Path) -> bool:
     """The store was loaded from the TriG as it is now (same digest, size and time, as build left it)."""
-    src = graph_dir / STORE_DIR / "SOURCE"
-    if stamped_digest(graph_dir) is None or not src.exists():
+    source = store_source(graph_dir)
+    if stamped_digest(graph_dir) is None or source is None:
         return False
-    return src.read_text().split("\n")[0].strip() == (graph_dir / f"{GRAPH_FILE}.sha256").read_text().strip()
+    return source == (graph_dir / f"{GRAPH_FILE}.sha256").read_text().strip()
 
 
 def _head_digest(graph_dir: Path) -> str | None:

@@ -82,12 +82,12 @@ class LocalStore:
         self.answers = answers.Answers(graph_dir, digest) if digest and stamped_digest(graph_dir) == digest else None
 
     def _open(self, trig_path: Path, memory: bool):
-        from .build import STORE_DIR, store_is_current
+        from .build import STORE_DIR, store_is_current, store_source
 
         ox, graph_dir = self._ox, trig_path.parent
         if not memory and store_is_current(graph_dir):
             path = graph_dir / STORE_DIR
-            self.source = source_of(path)
+            self.source = store_source(graph_dir)
             try:
                 store = ox.Store.read_only(str(path))
                 self.path = str(path)
@@ -118,8 +118,8 @@ class LocalStore:
         """The store's rows. A final ``ORDER BY`` of plain variables is applied here, in Python, by
         SPARQL's ordering rules: Oxigraph 0.5 decodes both terms at every comparison of its sort,
         which made sorting 100,000 rows take longer than finding them (15 s of 19 at national scale).
-        A query written in parts (see ``parts_of``) is answered one part per thread, the parts' rows
-        then sorted together: Oxigraph evaluates without Python's lock, so each part has a core."""
+        A query written in parts (see ``parts_of``) is answered in parts at once (see ``_answer``),
+        the parts' rows then sorted together."""
         body, keys = final_order(query)
         if keys:
             names, tsv = self._answer(parts_of(body, self.threads))
@@ -237,15 +237,6 @@ def _tsv(store, query: str) -> tuple[list[str], str]:
         raise DutygraphError(f"the graph store is damaged ({str(exc)[:100]}); run 'dutygraph build' to rebuild it") from None
     _header, _, rows = data.decode("utf-8").partition("\n")
     return [v.value for v in solutions.variables], rows
-
-
-def source_of(store_path: Path) -> str | None:
-    """What build recorded the store was loaded from (the first line of its SOURCE): a store put in
-    its place by a later build records another."""
-    try:
-        return (Path(store_path) / "SOURCE").read_text().split("\n")[0].strip()
-    except OSError:
-        return None
 
 
 # a worker: keeps the store open read-only (if it is still the one the asking process opened: its
