@@ -26,13 +26,15 @@ ASKS = {   # the suite's national queries written in parts (labels as in scale.p
     "duties (one target group)": ("duties", {"target_group": ["children"]}),
     "duties-without-basis": ("duties-without-basis", {}),
     "validation (warnings)": ("validation", {"only": ["Warning"]}),
+    "laws": ("laws", {}),
 }
 
 
 def place_asks(place: str) -> dict[str, tuple[str, dict]]:
     """The same kind of questions about one place: small answers, where starting a process would show."""
     return {"duties (one place)": ("duties", {"place": [place]}),
-            "duties-without-basis (one place)": ("duties-without-basis", {"place": [place]})}
+            "duties-without-basis (one place)": ("duties-without-basis", {"place": [place]}),
+            "laws (one place)": ("laws", {"place": [place]})}
 
 
 def timings(workspace: str, rounds: int, asks: dict[str, tuple[str, dict]]) -> dict[str, dict[str, list[float]]]:
