@@ -602,15 +602,23 @@ def _stamp(trig_path: Path, digest: str) -> str:
     return f"{digest} {st.st_size} {st.st_mtime_ns}"
 
 
-def stamped_digest(graph_dir: Path) -> str | None:
-    """The digest build recorded for the TriG while the TriG is the one it recorded (same size and
-    time); None when there is no record or the TriG changed since."""
+def _current_stamp(graph_dir: Path) -> str | None:
+    """The stamp build recorded for the TriG (its digest, size and time) while the TriG is the one it
+    recorded; None when there is no record or the TriG changed since."""
     try:
-        digest, size, mtime = (graph_dir / f"{GRAPH_FILE}.sha256").read_text().split()
+        stamp = (graph_dir / f"{GRAPH_FILE}.sha256").read_text().strip()
+        _digest, size, mtime = stamp.split()
         st = (graph_dir / GRAPH_FILE).stat()
     except (OSError, ValueError):
         return None
-    return digest if [size, mtime] == [str(st.st_size), str(st.st_mtime_ns)] else None
+    return stamp if [size, mtime] == [str(st.st_size), str(st.st_mtime_ns)] else None
+
+
+def stamped_digest(graph_dir: Path) -> str | None:
+    """The digest build recorded for the TriG while the TriG is the one it recorded (same size and
+    time); None when there is no record or the TriG changed since."""
+    stamp = _current_stamp(graph_dir)
+    return stamp.split()[0] if stamp else None
 
 
 def store_source(graph_dir: Path) -> str | None:
@@ -624,10 +632,8 @@ def store_source(graph_dir: Path) -> str | None:
 
 def store_is_current(graph_dir: Path) -> bool:
     """The store was loaded from the TriG as it is now (same digest, size and time, as build left it)."""
-    source = store_source(graph_dir)
-    if stamped_digest(graph_dir) is None or source is None:
-        return False
-    return source == (graph_dir / f"{GRAPH_FILE}.sha256").read_text().strip()
+    stamp = _current_stamp(graph_dir)
+    return stamp is not None and store_source(graph_dir) == stamp
 
 
 def _head_digest(graph_dir: Path) -> str | None:
