@@ -101,7 +101,7 @@ def test_gaps_of_a_place_read_that_place_s_suggestions_only(seed_ws, monkeypatch
     monkeypatch.setattr(seed_ws, "run_many", lambda asks: asked.extend((n, p.get("place")) for n, p in asks) or run_many(asks))
     rows = gaps(seed_ws, ["唐山国际旅游岛"])
     assert any(r["kind"] == "unattributed-duty" and r["suggestions"] for r in rows)
-    assert "duty-wording" not in {name for name, _ in asked}
+    assert ("holders-not-members", ["唐山国际旅游岛"]) in asked and ("gap-facts", ["唐山国际旅游岛"]) in asked
     assert ("suggestions", ["唐山国际旅游岛"]) in asked
 
 
@@ -128,7 +128,7 @@ def test_gaps_of_a_place_are_the_graph_s_gaps_there(seed_ws):
 
 
 def _index(rows):
-    """The suggestions' index of the duties as `duty-wording` lists them."""
+    """The suggestions' index of the duties as `duties` lists them."""
     by_duty: dict = {}
     for r in rows:
         by_duty.setdefault(r["duty"], []).append(r)
@@ -143,7 +143,7 @@ def _index(rows):
 def test_the_closest_held_duty_of_each_type_is_the_one_every_comparison_finds(seed_ws):
     """The postings of the held duties' bigrams give, for each agency type, the row a comparison with
     each held row in turn finds: the highest cosine, the first in the listing among equals."""
-    rows = seed_ws.run("duty-wording")
+    rows = seed_ws.run("duties")
     index = _index(rows)
     types = {URIRef(r["agency_iri"]): r["agency_type"] for r in rows if r["agency_iri"] and r["agency_type"]}
     held = sorted((r for r in index.rows if r[3] in types), key=lambda r: r[0])

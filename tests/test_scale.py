@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from dutygraph import Workspace, build, corpus as corpus_mod, statistics, trig, validate
+from dutygraph.analysis import gaps
 from dutygraph.namespaces import DG, OA, QB, SDMX_DIMENSION, SH, Namespace
 
 DGS = Namespace("https://w3id.org/dutygraph/shapes#")
@@ -54,8 +55,6 @@ def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):
 def test_a_synthetic_mechanism_keeps_its_division_of_duties_and_the_duty_that_lost_its_unit(national):
     """Each synthetic mechanism text ends with its members' duties and a paragraph that names no unit:
     the units hold theirs, and that paragraph is a gap, quoted at its offsets, with suggestions."""
-    from dutygraph.analysis import gaps
-
     mechanisms = [p.with_suffix(".txt") for p in sorted((national.path / "corpus").glob("*.yaml"))
                   if "- mechanism" in p.read_text(encoding="utf-8")]
     orphans = {r["source"]: r for r in gaps(national) if r["kind"] == "unattributed-duty"}
@@ -129,16 +128,31 @@ def test_national_aggregates_agree_with_their_one_place_answers_and_with_the_row
             assert held and {law: u[f"duties_{how}"] for law, u in use.items() if u[f"duties_{how}"]} == dict(held)
 
 
-def test_the_country_s_duty_wording_is_the_duties_rows_in_their_order(national, seed_ws):
-    """duty-wording (what the country's gaps read, hash-joined) gives the rows of
-    `duties` without a parameter, less their target groups and laws, row for row and in order: a
-    synthetic country with duties that name no unit, and the seeds."""
-    keys = ("duty", "jurisdiction", "agency", "agency_iri", "agency_type", "role", "themes", "text",
-            "source", "start", "end")
+def test_membership_gaps_are_what_the_duties_and_the_member_lists_say(national, seed_ws):
+    """A member unit holding no duty of its place, and a unit holding one in a place that lists its
+    member units without it (at the first duty it holds there), are what `duties` and the member
+    lists say: on a synthetic country with both, and on the seeds; for the country and for a place."""
     for ws in (national, seed_ws):
-        wording = ws.run("duty-wording")
-        assert any(not r["agency"] for r in wording) and any(r["themes"] for r in wording)
-        assert [[r[k] for k in keys] for r in wording] == [[r[k] for k in keys] for r in ws.run("duties")]
+        facts, duties = ws.run("gap-facts"), ws.run("duties")
+        holders, first = defaultdict(set), {}
+        for d in sorted((d for d in duties if d["agency_iri"] and "/agency/" in d["agency_iri"]),
+                        key=lambda d: (d["source"], d["start"], d["agency"])):
+            holders[d["jurisdiction"]].add(d["agency_iri"])
+            first.setdefault((d["jurisdiction"], d["agency_iri"]), (d["source"], d["start"], d["end"]))
+        members = defaultdict(set)
+        for f in facts:
+            members[f["jurisdiction"]].add(f["agency_iri"])
+        not_members = {key: span for key, span in first.items() if members[key[0]] and key[1] not in members[key[0]]}
+        idle = Counter((j, iri) for j, iri, _body in {(f["jurisdiction"], f["agency_iri"], f["body"])
+                                                      for f in facts if f["agency_iri"] not in holders[f["jurisdiction"]]})
+        found = gaps(ws)
+        assert {(g["jurisdiction"], g["subject"]): (g["source"], g["start"], g["end"])
+                for g in found if g["kind"] == "holder-not-member"} == not_members
+        assert Counter((g["jurisdiction"], g["subject"]) for g in found if g["kind"] == "member-without-duty") == idle
+        assert (ws is seed_ws) or (not_members and idle)   # the synthetic country has both
+        place = next(iter(sorted(p for p, _ in not_members)), None) or "东莞"
+        assert [g for g in gaps(ws, [place]) if g["kind"] in ("holder-not-member", "member-without-duty")] == [
+            g for g in found if g["kind"] in ("holder-not-member", "member-without-duty") and g["jurisdiction"] == place]
 
 
 def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_ws):

@@ -207,7 +207,7 @@ def test_several_queries_asked_at_once_give_each_its_own_rows(seed_ws):
     queries than workers, asked of the workers."""
     from dutygraph import Workspace
 
-    asks = [("duty-wording", {}), ("gap-facts", {"place": ["东莞"]}), ("theme-counts", {}), ("jurisdictions", {}),
+    asks = [("holders-not-members", {}), ("duties", {}), ("gap-facts", {"place": ["东莞"]}), ("theme-counts", {}), ("jurisdictions", {}),
             ("duties", {"theme": ["anti-trafficking"]}), ("laws-not-carried-out", {})]
     ws = Workspace(seed_ws.path, threads=2, cache=False)
     assert ws.run_many(asks) == [ws.run(name, **params) for name, params in asks]

@@ -70,7 +70,7 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
         keep = {r["jurisdiction"] for r in rows["duties"]} | {r["jurisdiction"] for r in rows["members"]}
     out: list[dict] = []
     out += _unattributed(rows["duties-without-unit"], rows["suggestions"])
-    out += _membership_gaps(rows["gap-facts"], rows["duties"], keep)
+    out += _membership_gaps(rows["gap-facts"], rows["holders-not-members"], keep)
     out += _tasks_without_lead(rows["tasks-without-lead"])
     out += _unresolved_laws(rows["unresolved-laws"])
     out += _legal_basis_gaps(rows["duties-without-basis"], rows["laws-not-carried-out"])
@@ -86,17 +86,18 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
 def _gap_rows(ws, places: list) -> dict[str, list[dict]]:
     """The rows every part of the analysis reads, asked at once (``Workspace.run_many``: side by
     side on the store on disk, so the country's gaps wait for the longest listing, not their sum).
-    For places, each query that takes one is asked for them; the country's duties are read as
-    `duty-wording` gives them: the rows of `duties` without the target groups and legal bases,
-    which no gap reads, in a third of the time."""
+    For places, each query that takes one is asked for them, and their duties and members say which
+    places the answer covers; the memberships come with whether each unit holds a duty of its place
+    (`gap-facts`) and the duties held by units that are not members come with their spans
+    (`holders-not-members`), so no listing of every duty is read."""
     place = {"place": places}
-    asks = {"duties": ("duties", place) if places else ("duty-wording", {}),
-            "gap-facts": ("gap-facts", place), "duties-without-unit": ("duties-without-unit", place),
+    asks = {"gap-facts": ("gap-facts", place), "holders-not-members": ("holders-not-members", place),
+            "duties-without-unit": ("duties-without-unit", place),
             "suggestions": ("suggestions", place), "tasks-without-lead": ("tasks-without-lead", place),
             "unresolved-laws": ("unresolved-laws", {}), "duties-without-basis": ("duties-without-basis", place),
             "laws-not-carried-out": ("laws-not-carried-out", {}), "theme-counts": ("theme-counts", {})}
     if places:
-        asks["members"] = ("members", place)
+        asks["duties"], asks["members"] = ("duties", place), ("members", place)
     return dict(zip(asks, ws.run_many(list(asks.values()))))
 
 
@@ -124,36 +125,34 @@ def _suggestion(s: dict) -> dict:
     return out
 
 
-def _membership_gaps(facts, duties, keep=None) -> list[dict]:
+def _membership_gaps(facts, held, keep=None) -> list[dict]:
+    """A member unit without a duty in its place or without a representative in a roster naming
+    people (`gap-facts`), once per unit and body at its first words; a unit holding a duty in a place
+    that lists member units without it (`holders-not-members`), once per unit and place at the first
+    duty it holds there."""
     facts = [f for f in facts if keep is None or f["jurisdiction"] in keep]
     facts.sort(key=lambda f: tuple((v is not None, v) for v in (
         f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
-    holders_by_place: dict[str, set] = defaultdict(set)
-    for r in duties:
-        if r["agency_iri"] and "/agency/" in r["agency_iri"]:
-            holders_by_place[r["jurisdiction"]].add((r["agency_iri"], r["agency"], r["source"], r["start"], r["end"]))
-    seen, members_by_place, out = set(), defaultdict(set), []
+    seen, out = set(), []
     for f in facts:
-        members_by_place[f["jurisdiction"]].add(f["agency_iri"])
         key = (f["agency_iri"], f["body"])
         if key in seen:
             continue
         seen.add(key)
-        has_duty = any(h[0] == f["agency_iri"] for h in holders_by_place[f["jurisdiction"]])
-        if not has_duty:
+        if not f["holds"]:
             out.append(_row("member-without-duty", f["jurisdiction"], f"{f['agency']} is a member of {f['body']} but holds no duty in the graph.",
                             f["agency_iri"], None, f["source"], f["start"], f["end"]))
         if f["roster"] and not f["has_person"]:
             out.append(_row("member-without-representative", f["jurisdiction"], f"{f['agency']} holds duties in {f['body']} but no representative of it is named in the roster.",
                             f["agency_iri"], None, f["source"], f["start"], f["end"]))
-    for place, holders in holders_by_place.items():
-        if not members_by_place.get(place):
-            continue   # the place publishes no member list: nothing to check against
-        for iri, name, source, start, end in sorted(holders, key=lambda h: (h[2], h[3], h[1], h[0])):   # one order, whatever the set's
-            if iri not in members_by_place[place] and (iri, "x") not in seen:
-                seen.add((iri, "x"))
-                out.append(_row("holder-not-member", place, f"{name} holds a duty but is not listed as a member unit.",
-                                iri, None, source, start, end))
+    first: dict[tuple, tuple] = {}   # (place, unit): (order, row)
+    for h in held:   # its first duty there: by document, offset, name (one order, whatever the rows')
+        key, order = (h["jurisdiction"], h["agency_iri"]), (h["source"] or "", h["start"] or 0, h["agency"] or "")
+        if key not in first or order < first[key][0]:
+            first[key] = (order, h)
+    for (place, iri), (_order, h) in first.items():
+        out.append(_row("holder-not-member", place, f"{h['agency']} holds a duty but is not listed as a member unit.",
+                        iri, None, h["source"], h["start"], h["end"]))
     return out
 
 

@@ -12,7 +12,7 @@ rows instead of weighing the whole country's wording at every question (a prefec
 jurisdictions waited over a minute for it), and a SPARQL endpoint serves them too.
 
 The held duties are gathered document by document as an index: each duty's bigrams as ids and
-counts, its place and themes, one row per unit holding it (the rows of ``duty-wording``); no text is
+counts, its place and themes, one row per unit holding it (the rows of ``duties``); no text is
 kept. Every row weighs in the bigrams' document frequencies, as the listing gave them.
 """
 from __future__ import annotations
@@ -112,7 +112,7 @@ def units_of(shared) -> tuple[dict, dict]:
 class Index:
     """The corpus's duties as the suggestions need them, gathered one document at a time: each duty's
     bigrams as ids and counts in the order they first occur, its place and themes, and one row per
-    unit holding it, as ``duty-wording`` lists them (the same unit named twice in a duty in one role
+    unit holding it, as ``duties`` lists them (the same unit named twice in a duty in one role
     under one name is one row)."""
 
     def __init__(self):
