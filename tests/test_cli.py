@@ -141,3 +141,12 @@ def test_build_is_deterministic_across_hash_seeds(tiny_ws):
     first = (tiny_ws / "graph" / "dutygraph.trig").read_bytes()
     assert cli("build", "--check", "--workspace", str(tiny_ws), env={"PYTHONHASHSEED": "99"}).returncode == 0
     assert (tiny_ws / "graph" / "dutygraph.trig").read_bytes() == first
+
+
+def test_a_table_joins_a_pdf_s_broken_lines_and_keeps_the_space_before_a_latin_word():
+    """In a table cell, a line break beside Chinese text (a PDF's wrap) and the spaces between two
+    Chinese characters go; a space between Chinese and an English word stays."""
+    from dutygraph.output import table
+
+    out = table([{"message": "妇工委 is a member of 协调组", "text": "指导困境儿童色情\n\n工作，指导 网络"}])
+    assert "妇工委 is a member of 协调组" in out and "指导困境儿童色情工作，指导网络" in out

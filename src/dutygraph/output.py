@@ -23,10 +23,14 @@ def _cell(value) -> str:
     return str(value)
 
 
+CJK = "[\u3000-\u9fff\uff00-\uffef]"
+# PDF text breaks lines inside words: in a table, drop a break beside CJK and the spaces between two
+# CJK characters, and keep one space between CJK and a Latin word ("旅游岛妇工委 is a member of …")
+PDF_BREAK = re.compile(rf"(?<={CJK})\s+(?={CJK})|(?<={CJK})[ \t]*\n\s*|\s*\n[ \t]*(?={CJK})")
+
+
 def _clip(text: str, width: int) -> str:
-    # PDF text breaks lines inside words: in a table, drop the breaks and the spaces around CJK
-    text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", text)
-    text = " ".join(text.split())
+    text = " ".join(PDF_BREAK.sub("", text).split())
     if display_width(text) <= width:
         return text
     out, w = [], 0
