@@ -150,3 +150,53 @@ def test_a_table_joins_a_pdf_s_broken_lines_and_keeps_the_space_before_a_latin_w
 
     out = table([{"message": "妇工委 is a member of 协调组", "text": "指导困境儿童色情\n\n工作，指导 网络"}])
     assert "妇工委 is a member of 协调组" in out and "指导困境儿童色情工作，指导网络" in out
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "turtle", "--out", "{file}/graph.ttl"],
+    ["export", "--format", "csv", "--out", "{file}"],
+    ["viz", "--out", "{file}/page.html"],
+    ["docs", "--out", "{file}/ontology.html"],
+    ["synth", "--jurisdictions", "2", "--out", "{file}"],
+])
+def test_an_out_path_under_a_file_is_one_line_and_the_file_stays(tiny_ws, tmp_path, command):
+    assert cli("build", "--workspace", str(tiny_ws)).returncode == 0
+    file = tmp_path / "notes.txt"
+    file.write_text("a researcher's notes", encoding="utf-8")
+    r = cli(*[a.format(file=file) for a in command], "--workspace", str(tiny_ws))
+    assert r.returncode == 1, r.stderr
+    assert str(file) in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert file.read_text(encoding="utf-8") == "a researcher's notes"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_rdf_export_from_an_endpoint_is_refused_not_answered_from_the_local_graph(tiny_ws, capsys):
+    assert main(["build", "--workspace", str(tiny_ws)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--format", "turtle", "--endpoint", "http://127.0.0.1:9/query", "--workspace", str(tiny_ws)]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "writes the local graph" in out.err and len(out.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args,message", [
+    (["duties", "--timeout", "-1"], "not a number of seconds above 0"),
+    (["load", "--endpoint", "http://127.0.0.1:9/query", "--timeout", "0"], "not a number of seconds above 0"),
+    (["serve", "--port", "99999"], "is not a port"),
+])
+def test_a_timeout_or_port_out_of_range_is_a_usage_error(args, message, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(args)
+    assert e.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_serve_on_a_port_in_use_is_one_line_before_any_banner(tiny_ws):
+    import socket
+
+    assert cli("build", "--workspace", str(tiny_ws)).returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = cli("serve", "--port", str(port), "--workspace", str(tiny_ws))
+    assert r.returncode == 1 and r.stdout == ""
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and len(r.stderr.strip().splitlines()) == 1

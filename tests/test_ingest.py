@@ -135,3 +135,14 @@ def test_evaluation_set_precision_and_recall(tmp_path):
         assert r["precision"] >= 0.9 and r["recall"] >= 0.9, r
     assert rows[("roster", "members")]["precision"] >= 0.9 and rows[("roster", "members")]["recall"] >= 0.9
     assert rows[("task-division", "tasks")]["recall"] >= 0.9
+
+
+@pytest.mark.parametrize("date", ["notadate", "2020-13", "2020-02-30", "20-01-01"])
+def test_a_date_not_of_the_calendar_is_refused_before_anything_is_written(ws, tmp_path, date, capsys):
+    src = make(tmp_path, "utf-8")
+    before = sorted(p.name for p in (ws / "corpus").rglob("*"))
+    assert main(["ingest", str(src), "--jurisdiction", "苏州", "--date", date, "--no-build", "--workspace", str(ws)]) == 1
+    err = capsys.readouterr().err
+    assert f"date '{date}'" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in (ws / "corpus").rglob("*")) == before   # the next build is not left to fail
+    assert main(["ingest", str(src), "--jurisdiction", "苏州", "--date", "2020-02-29", "--workspace", str(ws)]) == 0

@@ -12,6 +12,7 @@ replaces the old.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import io
@@ -136,6 +137,8 @@ def _alive(pid: int) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """``data`` written beside ``path`` and renamed over it, so a reader never meets half a file and
+    a failed write leaves the old one; an error names ``path``, not the temporary file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
@@ -143,8 +146,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):   # none was made where the directory is missing or a file
+            tmp.unlink(missing_ok=True)
 
 
 def ontology_graphs(ontology_dir: Path) -> tuple[Graph, Graph]:

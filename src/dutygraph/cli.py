@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .api import Workspace
-from .errors import DutygraphError
+from .errors import DutygraphError, os_error_line
 from .output import render
 
 EPILOG = """examples:
@@ -51,13 +51,31 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _seconds(text: str) -> float:
+    """A timeout: a number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:   # NaN too
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
+
+
+def _port(text: str) -> int:
+    """A TCP port to listen on: 1 to 65535."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port (1 to 65535)")
+    return int(text)
+
+
 def _common(p: argparse.ArgumentParser, listing: bool = True, remote: bool = True) -> None:
     p.add_argument("--workspace", default=".", help="the workspace directory holding corpus/ and graph/ (default: .)")
     if listing:
         p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     if remote:
         p.add_argument("--endpoint", help="ask this SPARQL 1.1 endpoint instead of the local graph")
-        p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+        p.add_argument("--timeout", type=_seconds, default=30.0, help="seconds to wait for an endpoint (default: 30)")
         p.add_argument("--no-cache", action="store_true",
                        help="ask the local graph again, not the answer kept from an earlier time it took a second or more")
 
@@ -144,7 +162,7 @@ def parser() -> Parser:
     p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL (e.g. http://127.0.0.1:7878/query)")
     p.add_argument("--update-endpoint", help="its update URL (default: .../update beside the query URL)")
     p.add_argument("--store-endpoint", help="its Graph Store Protocol URL (default: .../store)")
-    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--timeout", type=_seconds, default=60.0)
     p.add_argument("--no-bulk", action="store_true",
                    help="one transaction per graph even on an Oxigraph server (which is otherwise loaded in bulk)")
     p.add_argument("--all", action="store_true", dest="everything",
@@ -152,7 +170,7 @@ def parser() -> Parser:
 
     p = sub.add_parser("serve", help="serve the graph read-only with a local Oxigraph server and its query page")
     _common(p, listing=False, remote=False)
-    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--port", type=_port, default=7878)
     p.add_argument("--host", default="127.0.0.1")
 
     p = sub.add_parser("synth", help="write a synthetic corpus of N jurisdictions, for scale tests")
@@ -330,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:   # a path the system refused: what was there before is left as it was
+        print(f"dutygraph: error: {os_error_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ that fall outside the text or do not start with the words they claim.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,21 @@ from .jurisdictions import Jurisdiction, resolve_meta
 
 GENRES = ("duty-list", "task-division", "roster", "mechanism", "speech")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def checked_date(date, where: str) -> str | None:
+    """A document's date as its text (YYYY, YYYY-MM or YYYY-MM-DD, a day of the calendar: it becomes
+    an xsd:gYear, xsd:gYearMonth or xsd:date), None when not given; else one error line."""
+    if date is None or date == "":
+        return None
+    text = str(date)   # YAML reads 2020-05-01 as a date and 2020 as a number
+    try:
+        valid = bool(DATE.match(text)) and bool(datetime.date.fromisoformat((text + "-01-01")[:10]))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise DutygraphError(f"{where}: date '{date}' is not YYYY, YYYY-MM or YYYY-MM-DD (a day of the calendar)")
+    return text
 
 
 @dataclass(frozen=True)
@@ -129,9 +145,7 @@ def load_document(txt: Path, workspace: Path) -> Document:
     for g in genres:
         if g not in GENRES:
             raise DutygraphError(f"{where}: unknown genre '{g}' (use one of {', '.join(GENRES)})")
-    date = meta.get("date")
-    if date is not None and not DATE.match(str(date)):
-        raise DutygraphError(f"{where}: date '{date}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    date = checked_date(meta.get("date"), where)
     jur = resolve_meta(meta.get("jurisdiction"), where)
     regions = []
     for k, item in enumerate(meta.get("regions") or []):
@@ -141,7 +155,7 @@ def load_document(txt: Path, workspace: Path) -> Document:
     skips = [_range(item, text, f"{where} skip[{k}]") for k, item in enumerate(meta.get("skip") or [])]
     rel = txt.relative_to(workspace).as_posix() if txt.is_relative_to(workspace) else txt.as_posix()
     return Document(id=txt.stem, path=rel, text=text, title=str(meta["title"]), jurisdiction=jur,
-                    genres=tuple(genres), issuer=meta.get("issuer"), date=str(date) if date else None,
+                    genres=tuple(genres), issuer=meta.get("issuer"), date=date,
                     source=meta.get("source"), body=meta.get("body"), notes=meta.get("notes"),
                     regions=regions, skips=skips)
 

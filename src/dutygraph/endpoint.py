@@ -250,6 +250,21 @@ def served_store(graph_dir: Path, exe: str) -> Path:
     return copy
 
 
+def _can_listen(host: str, port: int) -> None:
+    """One error line now, where the server would print a backtrace after the banner: the port is
+    taken (another server) or the host is not this machine's."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server binds it
+            sock.bind((host, port))
+    except OSError as exc:
+        raise DutygraphError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): is another server there? "
+                             "give another --port, or a --host of this machine") from None
+
+
 def serve(workspace: Path, host: str = "127.0.0.1", port: int = 7878) -> int:
     """Serve the graph, read-only, until interrupted: the store the build wrote when it is current
     (no copy and no wait, however large the graph), else the TriG loaded into graph/oxigraph/."""
@@ -257,6 +272,7 @@ def serve(workspace: Path, host: str = "127.0.0.1", port: int = 7878) -> int:
     trig = workspace / "graph" / "dutygraph.trig"
     if not trig.exists():
         raise DutygraphError(f"no graph at {trig}: run 'dutygraph build' first")
+    _can_listen(host, port)
     exe = oxigraph_binary()
     location = served_store(workspace / "graph", exe)
     print(f"SPARQL endpoint  http://{host}:{port}/query\nquery page       http://{host}:{port}/\n"

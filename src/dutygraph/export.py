@@ -120,6 +120,9 @@ def export(ws, fmt: str, out: str | None, persons: bool = True) -> str | bytes:
     """Write the export to ``out`` (a file; a directory for csv) or return it for standard output."""
     if fmt not in FORMATS:
         raise DutygraphError(f"unknown export format '{fmt}' (use one of {', '.join(FORMATS)})")
+    if fmt in RDF_FORMATS and ws.endpoint:   # said, not the local graph given silently in its place
+        raise DutygraphError(f"export --format {fmt} writes the local graph, not an endpoint's: leave out --endpoint, "
+                             "or dump the store with its own tool (Oxigraph: oxigraph dump); csv and graphml ask the endpoint")
     if fmt == "csv":
         tables = csv_tables(ws, persons)
         if not out:

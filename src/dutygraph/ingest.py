@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .build import write_atomic
-from .corpus import GENRES, Document, document_paths
+from .corpus import GENRES, Document, checked_date, document_paths
 from .errors import DutygraphError
 from .jurisdictions import resolve_meta
 from .namespaces import digest
@@ -208,6 +208,7 @@ def jurisdiction_meta(name: str, level: str | None, parent: str | None) -> dict:
 def ingest(ws, file: Path, jurisdiction: str, level=None, parent=None, title=None, date=None, issuer=None,
            genres=(), body=None, build: bool = True) -> dict:
     workspace = ws.path
+    date = checked_date(date, "--date")   # refused here, not by the next build
     read = read_file(Path(file))
     meta_j = jurisdiction_meta(jurisdiction, level, parent)
     if meta_j.get("code") and not meta_j.get("name"):
