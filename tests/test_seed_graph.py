@@ -175,11 +175,12 @@ def test_a_query_answered_in_parts_gives_the_whole_answer_in_its_order(seed_ws):
     whole, parted = Workspace(seed_ws.path, threads=1, cache=False), Workspace(seed_ws.path, threads=3, cache=False)
     bodies = {name: final_order(q.bind({}))[0] for name, q in seed_ws.library.items()}
     written = [name for name, body in bodies.items() if len(parts_of(body, 2)) == 2]
-    assert {"duties", "duties-without-basis", "validation", "laws"} <= set(written)
+    assert {"duties", "duties-without-basis", "validation", "laws", "legal-bases"} <= set(written)
     asks = [(name, {}) for name in written] + [("duties", {"theme": ["anti-trafficking"]}),
                                                ("duties", {"place": ["西安"], "unit_type": ["civil-affairs"]}),
                                                ("duties-without-basis", {"place": ["东莞"]}), ("validation", {"only": ["Warning"]}),
-                                               ("laws", {"place": ["西安"]})]
+                                               ("laws", {"place": ["西安"]}),
+                                               ("legal-bases", {"duty": [r["duty"] for r in whole.run("duties", theme=["legal-aid"])]})]
     for name, params in asks:
         assert parted.run(name, **params) == whole.run(name, **params), (name, params)
     text = bodies["duties"]
