@@ -414,3 +414,32 @@ def test_the_graph_in_memory_answers_as_the_store_does(national, tmp_path):
                 assert got == expected, (name, params)
                 asked += bool(expected)
     assert asked >= 20
+
+
+def test_the_coverage_of_more_places_than_a_figure_labels_is_by_province(national, tmp_path, monkeypatch):
+    """Up to MAX_PLACES places the heat map has a column per place (units holding each theme); above,
+    a column per province: the per cent of its places with duties on some theme where a unit holds
+    this one. Held here to the duties listing, each place's province taken from its division code
+    (the first two digits), not from the graph's parents the code climbs."""
+    import dutygraph.coverage as coverage
+
+    per_place = coverage.matrix(national)
+    places = {national.jurisdiction_iri(name).rsplit("/", 1)[-1] for name in per_place.columns}
+    assert per_place.measure == "units" and set(per_place.keys) == places and len(places) > 3
+    holds, themed = defaultdict(set), set()
+    for d in national.run("duties"):
+        code = national.jurisdiction_iri(d["jurisdiction"]).rsplit("/", 1)[-1]
+        if d["themes"]:
+            themed.add(code)
+        for t in d["themes"] if d["agency_iri"] else ():
+            holds[t].add(code)
+    province = lambda code: code[:2] + "0000"   # noqa: E731
+    monkeypatch.setattr(coverage, "MAX_PLACES", 3)
+    by_province = coverage.matrix(national)
+    assert by_province.measure == "share" and by_province.keys == sorted({province(c) for c in themed})
+    for theme, row in zip(by_province.themes, by_province.values):
+        for key, share in zip(by_province.keys, row):
+            mine = {c for c in themed if province(c) == key}
+            assert share == round(100 * len(holds[theme] & mine) / len(mine)), (theme, key)
+    assert [p.suffix for p in coverage.write_heatmap(national, tmp_path / "cov.png")] == [".png", ".svg"]
+    assert "by province" in (tmp_path / "cov.svg").read_text(encoding="utf-8")

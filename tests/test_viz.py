@@ -23,3 +23,24 @@ def test_hostile_text_is_escaped(tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "<script>alert" not in text and "</script><script>" not in text.split('id="dg-data">', 1)[1].split("</script>", 1)[0]
     assert "\\u003cscript\\u003ealert" in text
+
+
+def test_a_network_too_large_to_draw_is_refused_unless_whole_is_asked(seed_ws, tmp_path, monkeypatch, capsys):
+    """Above the limit `viz` writes nothing and says how to narrow the page, in one line; `--whole`
+    writes it. (The limit is lowered here: the seeds' network has a few hundred nodes.)"""
+    import dutygraph.viz as viz
+    from dutygraph.cli import main
+
+    page = tmp_path / "page.html"
+    page.write_text("the page written before", encoding="utf-8")
+    nodes = len(viz.graph_data(seed_ws)["nodes"])
+    monkeypatch.setattr(viz, "PAGE_LIMIT", nodes - 1)
+    assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page)]) == 1
+    err = capsys.readouterr().err
+    assert f"the network has {nodes:,} nodes" in err and "--jurisdiction" in err and len(err.strip().splitlines()) == 1
+    assert page.read_text(encoding="utf-8") == "the page written before"
+    assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page), "--jurisdiction", "虎林"]) == 0   # narrowed
+    assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page), "--whole"]) == 0
+    assert f"({nodes} nodes" in capsys.readouterr().out and "dg-data" in page.read_text(encoding="utf-8")
+    monkeypatch.setattr(viz, "PAGE_LIMIT", nodes)
+    assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page)]) == 0   # at the limit: written

@@ -13,6 +13,7 @@ from . import __version__
 from .api import Workspace
 from .errors import DutygraphError, os_error_line
 from .output import render
+from .viz import PAGE_LIMIT
 
 EPILOG = """examples:
   dutygraph build                                  build graph/ from corpus/ and print a summary
@@ -189,6 +190,8 @@ def parser() -> Parser:
     p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
     p.add_argument("--theme", action="append", default=[], metavar="CODE")
     p.add_argument("--no-persons", action="store_true", help="accepted for symmetry with export: the page shows no people")
+    p.add_argument("--whole", action="store_true",
+                   help=f"write the page however large (above {PAGE_LIMIT:,} nodes it is refused: a browser takes minutes to draw it)")
     p.add_argument("--coverage", action="store_true",
                    help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
     return top
@@ -298,7 +301,7 @@ def run(args: argparse.Namespace) -> int:
         from .viz import write_page
 
         out = Path(args.out) if args.out else ws.path / "viz" / "dutygraph.html"
-        path, stats = write_page(ws, out, args.jurisdiction, args.theme)
+        path, stats = write_page(ws, out, args.jurisdiction, args.theme, whole=args.whole)
         print(f"wrote {path} ({stats['nodes']} nodes, {stats['edges']} edges)")
         return 0
     else:  # pragma: no cover - argparse rejects unknown commands

@@ -2,6 +2,8 @@
 hold each theme — the figure a paper would print (PNG and SVG, matplotlib)."""
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
@@ -31,12 +33,70 @@ def _known_cjk(fm) -> str | None:
     return next((f for f in CJK_FONTS if f in have), None)
 
 
-def matrix(ws, jurisdictions=()) -> tuple[list[str], list[str], list[list[int]]]:
+# columns a printed figure can label and number; with more places (a province, the country) each
+# column is a province: 3,200 columns made a figure 3,500 inches wide, which took all the memory
+MAX_PLACES = 60
+
+
+@dataclass
+class Coverage:
+    """What the heat map shows: one row per theme, one column per place (or per province)."""
+    themes: list[str]
+    columns: list[str]   # the columns' names
+    keys: list[str]      # their division codes or keys, for a machine without a Chinese font
+    values: list[list[int]]
+    measure: str         # "units", or "share" (per cent of a province's places)
+
+
+def matrix(ws, jurisdictions=()) -> Coverage:
+    """Units holding each theme in each place (`theme-counts`); above ``MAX_PLACES`` places, for each
+    province the share of its places in the answer where some unit holds the theme."""
     rows = ws.run("theme-counts", place=list(jurisdictions))
-    places = sorted({r["jurisdiction"] for r in rows})
     themes = sorted(ws.vocab.scheme("theme").labels)
-    units = {(r["theme"], r["jurisdiction"]): r["units"] for r in rows}
-    return themes, places, [[units.get((t, p), 0) for p in places] for t in themes]
+    names = {r["jurisdiction_iri"]: r["jurisdiction"] for r in rows}
+    if len(names) <= MAX_PLACES:
+        label = _distinct(names)
+        order = sorted(names, key=lambda iri: label[iri])
+        units = {(r["theme"], r["jurisdiction_iri"]): r["units"] for r in rows}
+        return Coverage(themes, [label[i] for i in order], [_key(i) for i in order],
+                        [[units.get((t, p), 0) for p in order] for t in themes], "units")
+    province = _provinces(ws)
+    places: dict[str, set] = defaultdict(set)      # province: its places in the answer
+    holding: dict[tuple, set] = defaultdict(set)   # (theme, province): the places where a unit holds it
+    for r in rows:
+        top = province.get(r["jurisdiction_iri"], (r["jurisdiction_iri"], r["jurisdiction"]))[0]
+        places[top].add(r["jurisdiction_iri"])
+        if r["units"]:
+            holding[(r["theme"], top)].add(r["jurisdiction_iri"])
+    label = _distinct({iri: name for iri, name in province.values() if iri in places} |
+                      {iri: names[iri] for iri in places if iri in names})
+    order = sorted(places, key=lambda iri: _key(iri))
+    return Coverage(themes, [label[i] for i in order], [_key(i) for i in order],
+                    [[round(100 * len(holding[(t, p)]) / len(places[p])) for p in order] for t in themes], "share")
+
+
+def _provinces(ws) -> dict[str, tuple[str, str]]:
+    """Each place's province (IRI, name): the place itself climbed up its parents to the province
+    level, or to the highest place above it where the graph has none (`jurisdictions`)."""
+    places = {r["jurisdiction_iri"]: r for r in ws.run("jurisdictions")}
+    out = {}
+    for iri in places:
+        top, seen = iri, set()
+        while places[top]["level"] != "province" and places[top]["parent"] in places and top not in seen:
+            seen.add(top)
+            top = places[top]["parent"]
+        out[iri] = (top, places[top]["name"])
+    return out
+
+
+def _distinct(names: dict[str, str]) -> dict[str, str]:
+    """Each place's name, with its code where another place of the answer has the same (城关区)."""
+    count = Counter(names.values())
+    return {iri: name if count[name] == 1 else f"{name} {_key(iri)}" for iri, name in names.items()}
+
+
+def _key(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
 
 
 def write_heatmap(ws, out: Path, jurisdictions=()) -> list[Path]:
@@ -48,26 +108,31 @@ def write_heatmap(ws, out: Path, jurisdictions=()) -> list[Path]:
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     import matplotlib.pyplot as plt
 
-    themes, places, values = matrix(ws, jurisdictions)
+    cov = matrix(ws, jurisdictions)
+    themes, values = cov.themes, cov.values
     font = _cjk_font()
     plt.rcParams["svg.hashsalt"] = "dutygraph"
     if font:
         plt.rcParams["font.family"] = [font, "DejaVu Sans"]
         ylabels = [f"{ws.vocab.label('theme', t)}  {t}" for t in themes]
-        xlabels = places
+        xlabels = cov.columns
     else:   # no CJK font on this machine: codes and keys only, rather than empty boxes
-        ylabels = themes
-        xlabels = [ws.jurisdiction_iri(p).rsplit("/", 1)[-1] for p in places]
-    fig, ax = plt.subplots(figsize=(2.2 + 1.1 * len(places), 0.32 * len(themes) + 2.2))
-    im = ax.imshow(values, cmap="YlOrRd", aspect="auto", vmin=0)
-    ax.set_xticks(range(len(places)), labels=xlabels, rotation=35, ha="right")
+        ylabels, xlabels = themes, cov.keys
+    share = cov.measure == "share"
+    top = max((v for row in values for v in row), default=0)
+    fig, ax = plt.subplots(figsize=(2.2 + 1.1 * len(xlabels), 0.32 * len(themes) + 2.2))
+    im = ax.imshow(values, cmap="YlOrRd", aspect="auto", vmin=0, vmax=100 if share else None)
+    ax.set_xticks(range(len(xlabels)), labels=xlabels, rotation=35, ha="right")
     ax.set_yticks(range(len(themes)), labels=ylabels, fontsize=8)
     for i, row in enumerate(values):
         for j, v in enumerate(row):
             if v:
-                ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="black" if v < max(max(values)) * 0.6 else "white")
-    ax.set_title("Units holding each theme" + (" 各主题的职责单位数" if font else ""))
-    fig.colorbar(im, ax=ax, label="units")
+                ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="black" if v < (100 if share else top) * 0.6 else "white")
+    if share:
+        ax.set_title("Places (%) where a unit holds each theme, by province" + (" 各省有单位承担各主题职责的地方占比" if font else ""))
+    else:
+        ax.set_title("Units holding each theme" + (" 各主题的职责单位数" if font else ""))
+    fig.colorbar(im, ax=ax, label="% of the province's places" if share else "units")
     fig.tight_layout()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
