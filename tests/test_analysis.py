@@ -6,6 +6,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -14,7 +15,9 @@ from rdflib import URIRef
 
 from dutygraph.analysis import MISSING, _uncovered_themes, centrality, compare, gaps
 from dutygraph.suggestions import Index, Wording, _Postings
+from dutygraph import Workspace
 from dutygraph.cli import main
+from dutygraph.errors import DutygraphError
 
 from test_endpoint import free_port
 
@@ -292,3 +295,36 @@ def test_serve_starts_a_query_page_and_endpoint(seed_ws):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def two_chaoyang(tmp_path):
+    """Two districts named 朝阳区 — Beijing's (110105) and Changchun's (220104) — each with a short
+    duty list, as a national corpus has them (城关区, 市中区, 宝山区 …)."""
+    from conftest import copy_workspace, write_doc
+
+    ws = copy_workspace(tmp_path / "ws", corpus=False)
+    for doc, code, units in (("c1", "110105", "区公安分局：牵头打击拐卖妇女儿童犯罪。\n区民政局：负责困境儿童保障。\n区教育委员会：负责校园安全。\n"),
+                             ("c2", "220104", "区公安分局：负责打击拐卖妇女儿童犯罪。\n区民政局：负责困境儿童保障。\n")):
+        write_doc(ws, doc, f"朝阳区妇女儿童工作委员会成员单位职责\n{units}",
+                  f"""\
+                  title: 朝阳区妇女儿童工作委员会成员单位职责
+                  jurisdiction: {{name: 朝阳区, code: "{code}", level: county}}
+                  body: 朝阳区妇女儿童工作委员会
+                  genres: [duty-list]
+                  """)
+    w = Workspace(ws)
+    w.build()
+    return w
+
+
+def test_places_of_one_name_stay_apart_and_the_name_alone_is_refused(two_chaoyang):
+    from dutygraph.coverage import matrix
+
+    with pytest.raises(DutygraphError, match=r"'朝阳区' names 2 places: 110105 \(北京市朝阳区\), 220104 \(吉林省朝阳区\); give the division code"):
+        two_chaoyang.duties(jurisdiction=["朝阳区"])
+    beijing = two_chaoyang.duties(jurisdiction=["110105"])
+    assert len(beijing) == 3 and {r["source"] for r in beijing} == {"corpus/c1.txt"}
+    ranks = centrality(two_chaoyang, kind="shared-theme")
+    assert Counter(r["jurisdiction"] for r in ranks) == {"朝阳区 110105": 3, "朝阳区 220104": 2}
+    assert matrix(two_chaoyang).columns == ["朝阳区 110105", "朝阳区 220104"]

@@ -10,6 +10,7 @@ import math
 from collections import Counter, defaultdict
 
 from .errors import DutygraphError
+from .jurisdictions import distinct_names
 
 MISSING = "—"
 
@@ -220,23 +221,29 @@ def _uncovered_themes(theme_counts, vocab, keep=None) -> list[dict]:
 
 # ---------------------------------------------------------------- networks
 def networks(ws, kind: str = "lead-support", jurisdiction=()):
-    """One networkx graph per jurisdiction: nodes are units (attributes: name, agency_type)."""
+    """One networkx graph per jurisdiction: nodes are units (attributes: name, agency_type). Each
+    place is its own network, keyed by its name — with its code where another place of the answer
+    bears the same name (朝阳区 of Beijing and of Changchun are two networks)."""
     import networkx as nx
 
     graphs: dict[str, nx.Graph] = {}
     if kind == "lead-support":
-        for r in ws.run("lead-support-edges", place=list(jurisdiction)):
-            g = graphs.setdefault(r["jurisdiction"], nx.DiGraph())
+        rows = ws.run("lead-support-edges", place=list(jurisdiction))
+        place = distinct_names({r["jurisdiction_iri"]: r["jurisdiction"] for r in rows})
+        for r in rows:
+            g = graphs.setdefault(place[r["jurisdiction_iri"]], nx.DiGraph())
             g.add_node(r["lead_iri"], name=r["lead"], agency_type=r["lead_type"] or "")
             g.add_node(r["support_iri"], name=r["support"], agency_type=r["support_type"] or "")
             g.add_edge(r["lead_iri"], r["support_iri"], weight=r["tasks"])
     elif kind == "shared-theme":
         themes: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
         names = {}
-        for r in ws.duties(jurisdiction=list(jurisdiction)):
+        rows = ws.run("duties", place=list(jurisdiction))   # the query, not the listing: no legal bases
+        place = distinct_names({r["jurisdiction_iri"]: r["jurisdiction"] for r in rows})
+        for r in rows:
             if r["agency_iri"]:
-                themes[r["jurisdiction"]][r["agency_iri"]].update(r["themes"])
-                names[r["agency_iri"]] = (r["agency"], r["agency_type"] or "")
+                themes[place[r["jurisdiction_iri"]]][r["agency_iri"]].update(r["themes"])
+                names[r["agency_iri"]] = (r["agency"] or "", r["agency_type"] or "")
         for place, units in themes.items():
             g = graphs.setdefault(place, nx.Graph())
             for u in units:

@@ -100,13 +100,31 @@ class Workspace:
         return self.run("jurisdictions")
 
     def jurisdiction_iri(self, text: str) -> str:
+        """The place a name, short name, alias or division code gives. A name that several places
+        bear (城关区, 朝阳区) is refused with their codes rather than taken for the first of them;
+        a place's full name wins over another's short name (朝阳市 over 朝阳区's 朝阳)."""
         text = text.strip()
-        for row in self._jurisdictions:
-            names = {row["name"], short_name(row["name"]), *row["aliases"]}
-            if text in names or (row["code"] and text.isdigit() and text[:6] == str(row["code"])[:6]):
-                return row["jurisdiction_iri"]
-        known = "、".join(r["name"] for r in self._jurisdictions if r["level"] != "province")[:200]
+        rows = self._jurisdictions
+        found = [r for r in rows if r["code"] and text.isdigit() and text[:6] == str(r["code"])[:6]]
+        found = found or [r for r in rows if r["name"] == text] or [
+            r for r in rows if text in {short_name(r["name"]), *r["aliases"]}]
+        if len(found) == 1:
+            return found[0]["jurisdiction_iri"]
+        if found:
+            raise DutygraphError(f"'{text}' names {len(found)} places: " + ", ".join(
+                f"{r['code'] or r['jurisdiction_iri'].rsplit('/', 1)[-1]} ({self._province_of(r)}{r['name']})" for r in found)
+                + "; give the division code")
+        known = "、".join(r["name"] for r in rows if r["level"] != "province")[:200]
         raise DutygraphError(f"unknown jurisdiction '{text}' (the graph knows: {known})")
+
+    def _province_of(self, row: dict) -> str:
+        """The name of the province above a place, as a prefix ('' for a province or a place without one)."""
+        by_iri = {r["jurisdiction_iri"]: r for r in self._jurisdictions}
+        seen = set()
+        while row["parent"] in by_iri and row["level"] != "province" and row["jurisdiction_iri"] not in seen:
+            seen.add(row["jurisdiction_iri"])
+            row = by_iri[row["parent"]]
+        return row["name"] if row["level"] == "province" else ""
 
     # ---------------------------------------------------------------- queries
     def run(self, name: str, **params) -> list[dict]:

@@ -2,9 +2,11 @@
 hold each theme — the figure a paper would print (PNG and SVG, matplotlib)."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from .jurisdictions import distinct_names
 
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
 
@@ -55,7 +57,7 @@ def matrix(ws, jurisdictions=()) -> Coverage:
     themes = sorted(ws.vocab.scheme("theme").labels)
     names = {r["jurisdiction_iri"]: r["jurisdiction"] for r in rows}
     if len(names) <= MAX_PLACES:
-        label = _distinct(names)
+        label = distinct_names(names)
         order = sorted(names, key=lambda iri: label[iri])
         units = {(r["theme"], r["jurisdiction_iri"]): r["units"] for r in rows}
         return Coverage(themes, [label[i] for i in order], [_key(i) for i in order],
@@ -68,7 +70,7 @@ def matrix(ws, jurisdictions=()) -> Coverage:
         places[top].add(r["jurisdiction_iri"])
         if r["units"]:
             holding[(r["theme"], top)].add(r["jurisdiction_iri"])
-    label = _distinct({iri: name for iri, name in province.values() if iri in places} |
+    label = distinct_names({iri: name for iri, name in province.values() if iri in places} |
                       {iri: names[iri] for iri in places if iri in names})
     order = sorted(places, key=lambda iri: _key(iri))
     return Coverage(themes, [label[i] for i in order], [_key(i) for i in order],
@@ -87,12 +89,6 @@ def _provinces(ws) -> dict[str, tuple[str, str]]:
             top = places[top]["parent"]
         out[iri] = (top, places[top]["name"])
     return out
-
-
-def _distinct(names: dict[str, str]) -> dict[str, str]:
-    """Each place's name, with its code where another place of the answer has the same (城关区)."""
-    count = Counter(names.values())
-    return {iri: name if count[name] == 1 else f"{name} {_key(iri)}" for iri, name in names.items()}
 
 
 def _key(iri: str) -> str:

@@ -55,6 +55,15 @@ def _iri(key: str):
     return ID[f"jurisdiction/{slug(key)}"]
 
 
+def distinct_names(names: dict[str, str]) -> dict[str, str]:
+    """Each place's name (by its IRI), followed by its code or key where another of these places
+    bears the same name (朝阳区 110105, 朝阳区 220104), so that an answer never merges two places."""
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return {iri: name if count[name] == 1 else f"{name} {iri.rsplit('/', 1)[-1]}" for iri, name in names.items()}
+
+
 def short_name(name: str) -> str:
     for suf in SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
