@@ -229,9 +229,9 @@ def networks(ws, kind: str = "lead-support", jurisdiction=()):
     graphs: dict[str, nx.Graph] = {}
     if kind == "lead-support":
         rows = ws.run("lead-support-edges", place=list(jurisdiction))
-        place = distinct_names({r["jurisdiction_iri"]: r["jurisdiction"] for r in rows})
+        place = _places(rows)
         for r in rows:
-            g = graphs.setdefault(place[r["jurisdiction_iri"]], nx.DiGraph())
+            g = graphs.setdefault(place[_place(r)], nx.DiGraph())
             g.add_node(r["lead_iri"], name=r["lead"], agency_type=r["lead_type"] or "")
             g.add_node(r["support_iri"], name=r["support"], agency_type=r["support_type"] or "")
             g.add_edge(r["lead_iri"], r["support_iri"], weight=r["tasks"])
@@ -239,10 +239,10 @@ def networks(ws, kind: str = "lead-support", jurisdiction=()):
         themes: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
         names = {}
         rows = ws.run("duties", place=list(jurisdiction))   # the query, not the listing: no legal bases
-        place = distinct_names({r["jurisdiction_iri"]: r["jurisdiction"] for r in rows})
+        place = _places(rows)
         for r in rows:
             if r["agency_iri"]:
-                themes[place[r["jurisdiction_iri"]]][r["agency_iri"]].update(r["themes"])
+                themes[place[_place(r)]][r["agency_iri"]].update(r["themes"])
                 names[r["agency_iri"]] = (r["agency"] or "", r["agency_type"] or "")
         for place, units in themes.items():
             g = graphs.setdefault(place, nx.Graph())
@@ -257,6 +257,16 @@ def networks(ws, kind: str = "lead-support", jurisdiction=()):
     else:
         raise DutygraphError("--kind is lead-support or shared-theme")
     return graphs
+
+
+def _place(row: dict) -> str:
+    """A row's place: its IRI, or its name where a workspace's own copy of a query is older than
+    0.25 and gives none (places of one name are then one, as they were)."""
+    return row.get("jurisdiction_iri") or row["jurisdiction"]
+
+
+def _places(rows) -> dict[str, str]:
+    return distinct_names({_place(r): r["jurisdiction"] for r in rows})
 
 
 def centrality(ws, kind: str = "lead-support", measure: str = "degree", jurisdiction=()) -> list[dict]:

@@ -195,7 +195,7 @@ class Workspace:
             r["agency"] = r.get("agency") or ""
             r["legal_bases"] = sorted(bases.get(r["duty"], []), key=lambda b: (b["how"] != "stated", b["law"]))
         return [_pick(r, "jurisdiction", "agency", "agency_type", "role", "themes", "target_groups", "laws",
-                      "legal_bases", "text", "source", "start", "end", "duty", "agency_iri") for r in rows]
+                      "legal_bases", "text", "source", "start", "end", "duty", "agency_iri", "jurisdiction_iri") for r in rows]
 
     def tasks(self, jurisdiction=()) -> list[dict]:
         rows, targets = self.run_many([("tasks", {"place": list(jurisdiction)}),
