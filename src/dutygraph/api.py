@@ -14,7 +14,7 @@ from . import build as build_mod
 from . import queries as qlib
 from . import vocab as vocab_mod
 from .errors import DutygraphError
-from .jurisdictions import short_name
+from .jurisdictions import province_above, short_name
 from .namespaces import SH, concept
 from .store import DEFAULT_TIMEOUT, LocalStore, RemoteStore
 
@@ -118,13 +118,11 @@ class Workspace:
         raise DutygraphError(f"unknown jurisdiction '{text}' (the graph knows: {known})")
 
     def _province_of(self, row: dict) -> str:
-        """The name of the province above a place, as a prefix ('' for a province or a place without one)."""
-        by_iri = {r["jurisdiction_iri"]: r for r in self._jurisdictions}
-        seen = set()
-        while row["parent"] in by_iri and row["level"] != "province" and row["jurisdiction_iri"] not in seen:
-            seen.add(row["jurisdiction_iri"])
-            row = by_iri[row["parent"]]
-        return row["name"] if row["level"] == "province" else ""
+        """The name of the province above a place, as a prefix ('' for a province itself, or a place
+        with none above it)."""
+        places = {r["jurisdiction_iri"]: r for r in self._jurisdictions}
+        top = places[province_above(places, row["jurisdiction_iri"])]
+        return top["name"] if top["level"] == "province" and top is not row else ""
 
     # ---------------------------------------------------------------- queries
     def run(self, name: str, **params) -> list[dict]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .jurisdictions import distinct_names
+from .jurisdictions import distinct_names, province_above
 
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
 
@@ -78,17 +78,9 @@ def matrix(ws, jurisdictions=()) -> Coverage:
 
 
 def _provinces(ws) -> dict[str, tuple[str, str]]:
-    """Each place's province (IRI, name): the place itself climbed up its parents to the province
-    level, or to the highest place above it where the graph has none (`jurisdictions`)."""
+    """Each place's province (IRI, name), from the query `jurisdictions`."""
     places = {r["jurisdiction_iri"]: r for r in ws.run("jurisdictions")}
-    out = {}
-    for iri in places:
-        top, seen = iri, set()
-        while places[top]["level"] != "province" and places[top]["parent"] in places and top not in seen:
-            seen.add(top)
-            top = places[top]["parent"]
-        out[iri] = (top, places[top]["name"])
-    return out
+    return {iri: (top, places[top]["name"]) for iri in places for top in [province_above(places, iri)]}
 
 
 def _key(iri: str) -> str:

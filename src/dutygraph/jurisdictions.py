@@ -64,6 +64,16 @@ def distinct_names(names: dict[str, str]) -> dict[str, str]:
     return {iri: name if count[name] == 1 else f"{name} {iri.rsplit('/', 1)[-1]}" for iri, name in names.items()}
 
 
+def province_above(places: dict[str, dict], iri: str) -> str:
+    """The place at the top of ``iri``'s parents in the rows of the query `jurisdictions` (by IRI):
+    its province, or the highest place above it where the graph has none (a zone of the seeds)."""
+    top, seen = iri, set()
+    while places[top]["level"] != "province" and places[top]["parent"] in places and top not in seen:
+        seen.add(top)
+        top = places[top]["parent"]
+    return top
+
+
 def short_name(name: str) -> str:
     for suf in SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
