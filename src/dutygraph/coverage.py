@@ -70,8 +70,8 @@ def matrix(ws, jurisdictions=()) -> Coverage:
         places[top].add(r["jurisdiction_iri"])
         if r["units"]:
             holding[(r["theme"], top)].add(r["jurisdiction_iri"])
-    label = distinct_names({iri: name for iri, name in province.values() if iri in places} |
-                      {iri: names[iri] for iri in places if iri in names})
+    label = distinct_names({iri: name for iri, name in province.values() if iri in places}
+                           | {iri: names[iri] for iri in places if iri in names})
     order = sorted(places, key=lambda iri: _key(iri))
     return Coverage(themes, [label[i] for i in order], [_key(i) for i in order],
                     [[round(100 * len(holding[(t, p)]) / len(places[p])) for p in order] for t in themes], "share")
