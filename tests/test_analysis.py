@@ -328,3 +328,10 @@ def test_places_of_one_name_stay_apart_and_the_name_alone_is_refused(two_chaoyan
     ranks = centrality(two_chaoyang, kind="shared-theme")
     assert Counter(r["jurisdiction"] for r in ranks) == {"朝阳区 110105": 3, "朝阳区 220104": 2}
     assert matrix(two_chaoyang).columns == ["朝阳区 110105", "朝阳区 220104"]
+    places = {r["source"]: r["jurisdiction_iri"].rsplit("/", 1)[-1] for r in two_chaoyang.duties() + two_chaoyang.members()}
+    assert places == {"corpus/c1.txt": "110105", "corpus/c2.txt": "220104"}   # each listing row says which 朝阳区
+
+
+def test_every_listing_row_names_its_place_by_iri(seed_ws):
+    for rows in (seed_ws.duties(), seed_ws.tasks(), seed_ws.members()):
+        assert rows and all(seed_ws.jurisdiction_iri(r["jurisdiction"]) == r["jurisdiction_iri"] for r in rows)

@@ -203,7 +203,7 @@ class Workspace:
             t = by_task.setdefault(r["task"], {
                 "jurisdiction": r["jurisdiction"], "number": r["number"], "group": r["group"], "text": r["text"],
                 "lead": [], "support": [], "targets": [], "source": r["source"], "start": r["start"],
-                "end": r["end"], "task": r["task"], "_order": []})
+                "end": r["end"], "task": r["task"], "jurisdiction_iri": r.get("jurisdiction_iri"), "_order": []})
             if r["unit"]:
                 t["_order"].append((int(r["participation"].rsplit("/", 1)[-1]), r["role"], r["unit"]))
         for t in by_task.values():
@@ -218,7 +218,7 @@ class Workspace:
     def members(self, jurisdiction=()) -> list[dict]:
         rows = self.run("members", place=list(jurisdiction))
         return [_pick(r, "jurisdiction", "body", "person", "agency", "agency_type", "post", "role",
-                      "source", "start", "end", "agency_iri") for r in rows]
+                      "source", "start", "end", "agency_iri", "jurisdiction_iri") for r in rows]
 
     def laws(self, jurisdiction=()) -> list[dict]:
         rows, uses = self.run_many([("laws", {"place": list(jurisdiction)}), ("law-use", {"place": list(jurisdiction)})])
