@@ -328,6 +328,9 @@ def test_places_of_one_name_stay_apart_and_the_name_alone_is_refused(two_chaoyan
     ranks = centrality(two_chaoyang, kind="shared-theme")
     assert Counter(r["jurisdiction"] for r in ranks) == {"朝阳区 110105": 3, "朝阳区 220104": 2}
     assert matrix(two_chaoyang).columns == ["朝阳区 110105", "朝阳区 220104"]
+    side = {r["key"]: r for r in compare(two_chaoyang, ["110105", "220104"])}
+    assert side["anti-trafficking"]["朝阳区 110105"] == side["anti-trafficking"]["朝阳区 220104"] == ["区公安分局"]
+    assert side["school-safety"]["朝阳区 220104"] == "—" and side["school-safety"]["朝阳区 110105"] == ["区教育委员会"]
     places = {r["source"]: r["jurisdiction_iri"].rsplit("/", 1)[-1] for r in two_chaoyang.duties() + two_chaoyang.members()}
     assert places == {"corpus/c1.txt": "110105", "corpus/c2.txt": "220104"}   # each listing row says which 朝阳区
 

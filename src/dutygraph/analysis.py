@@ -17,9 +17,12 @@ MISSING = "—"
 
 # ---------------------------------------------------------------- compare
 def _place_names(ws, places) -> list[tuple[str, str]]:
-    """(what the user typed, the jurisdiction's name) for each place, in order."""
+    """(what the user typed, the jurisdiction's name) for each place, in order; two places of one
+    name asked by their codes are two columns, each name followed by its code."""
     names = {r["jurisdiction_iri"]: r["name"] for r in ws.run("jurisdictions")}
-    return [(p, names[ws.jurisdiction_iri(p)]) for p in places]
+    iris = [ws.jurisdiction_iri(p) for p in places]
+    label = distinct_names({iri: names[iri] for iri in iris})
+    return [(p, label[iri]) for p, iri in zip(places, iris)]
 
 
 def compare(ws, places, by: str = "theme", texts: bool = False) -> list[dict]:
@@ -32,7 +35,7 @@ def compare(ws, places, by: str = "theme", texts: bool = False) -> list[dict]:
     held: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     quotes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for typed, name in cols:
-        for r in ws.duties(jurisdiction=[typed]):
+        for r in ws.run("duties", place=[typed]):   # the query, not the listing: no legal bases
             if not r["agency"]:
                 continue
             keys = r["themes"] if by == "theme" else ([r["agency_type"]] if r["agency_type"] else [])
