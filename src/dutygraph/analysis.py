@@ -19,9 +19,8 @@ MISSING = "—"
 def _place_names(ws, places) -> list[tuple[str, str]]:
     """(what the user typed, the jurisdiction's name) for each place, in order; two places of one
     name asked by their codes are two columns, each name followed by its code."""
-    names = {r["jurisdiction_iri"]: r["name"] for r in ws.run("jurisdictions")}
     iris = [ws.jurisdiction_iri(p) for p in places]
-    label = distinct_names({iri: names[iri] for iri in iris})
+    label = distinct_names({iri: ws.jurisdictions_by_iri[iri]["name"] for iri in iris})
     return [(p, label[iri]) for p, iri in zip(places, iris)]
 
 

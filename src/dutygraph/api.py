@@ -99,6 +99,12 @@ class Workspace:
     def _jurisdictions(self) -> list[dict]:
         return self.run("jurisdictions")
 
+    @functools.cached_property
+    def jurisdictions_by_iri(self) -> dict[str, dict]:
+        """The rows of the query `jurisdictions` (name, code, level, parent …) by the place's IRI,
+        asked once for this workspace."""
+        return {r["jurisdiction_iri"]: r for r in self._jurisdictions}
+
     def jurisdiction_iri(self, text: str) -> str:
         """The place a name, short name, alias or division code gives. A name that several places
         bear (城关区, 朝阳区) is refused with their codes rather than taken for the first of them;
@@ -120,7 +126,7 @@ class Workspace:
     def _province_of(self, row: dict) -> str:
         """The name of the province above a place, as a prefix ('' for a province itself, or a place
         with none above it)."""
-        places = {r["jurisdiction_iri"]: r for r in self._jurisdictions}
+        places = self.jurisdictions_by_iri
         top = places[province_above(places, row["jurisdiction_iri"])]
         return top["name"] if top["level"] == "province" and top is not row else ""
 

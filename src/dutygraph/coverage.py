@@ -79,7 +79,7 @@ def matrix(ws, jurisdictions=()) -> Coverage:
 
 def _provinces(ws) -> dict[str, tuple[str, str]]:
     """Each place's province (IRI, name), from the query `jurisdictions`."""
-    places = {r["jurisdiction_iri"]: r for r in ws.run("jurisdictions")}
+    places = ws.jurisdictions_by_iri
     return {iri: (top, places[top]["name"]) for iri in places for top in [province_above(places, iri)]}
 
 
