@@ -64,6 +64,8 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "holders-not-members (one place)": ("holders-not-members", {"place": "@place"}),
     "suggestions": ("suggestions", {}),
     "suggestions (one place)": ("suggestions", {"place": "@place"}),
+    "network-size": ("network-size", {}),
+    "network-size (one place)": ("network-size", {"place": "@place"}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
     "validation (warnings)": ("validation", {"only": ["Warning"]}),
 }

@@ -305,7 +305,7 @@ def two_chaoyang(tmp_path):
 
     ws = copy_workspace(tmp_path / "ws", corpus=False)
     for doc, code, units in (("c1", "110105", "区公安分局：牵头打击拐卖妇女儿童犯罪。\n区民政局：负责困境儿童保障。\n区教育委员会：负责校园安全。\n"),
-                             ("c2", "220104", "区公安分局：负责打击拐卖妇女儿童犯罪。\n区民政局：负责困境儿童保障。\n")):
+                             ("c2", "220104", "根据《中华人民共和国反家庭暴力法》和《吉林省朝阳区儿童关爱条例》，明确如下。\n区公安分局：负责打击拐卖妇女儿童犯罪。\n区民政局：负责困境儿童保障。\n")):
         write_doc(ws, doc, f"朝阳区妇女儿童工作委员会成员单位职责\n{units}",
                   f"""\
                   title: 朝阳区妇女儿童工作委员会成员单位职责
@@ -333,6 +333,28 @@ def test_places_of_one_name_stay_apart_and_the_name_alone_is_refused(two_chaoyan
     assert side["school-safety"]["朝阳区 220104"] == "—" and side["school-safety"]["朝阳区 110105"] == ["区教育委员会"]
     places = {r["source"]: r["jurisdiction_iri"].rsplit("/", 1)[-1] for r in two_chaoyang.duties() + two_chaoyang.members()}
     assert places == {"corpus/c1.txt": "110105", "corpus/c2.txt": "220104"}   # each listing row says which 朝阳区
+
+
+def test_the_gaps_of_one_of_two_places_of_one_name_are_its_own(two_chaoyang):
+    """Changchun's 朝阳区 cites two laws no duty of its list carries out: gaps found for the country
+    (read by name, they were kept for Beijing's 朝阳区 too)."""
+    country = gaps(two_chaoyang)
+    cited = [g for g in country if g["kind"] == "law-not-carried-out"]
+    assert len(cited) == 2 and {g["jurisdiction_iri"].rsplit("/", 1)[-1] for g in cited} == {"220104"}
+    assert all(g["jurisdiction"] == "朝阳区" and g["source"] == "corpus/c2.txt" for g in cited)
+    assert gaps(two_chaoyang, ["110105"]) == []
+    assert gaps(two_chaoyang, ["220104"]) == cited
+
+
+def test_the_network_page_draws_two_places_of_one_name_as_two(two_chaoyang):
+    from dutygraph.viz import graph_data
+
+    data = graph_data(two_chaoyang)
+    places = {n["label"]: n["jurisdiction"].rsplit("/", 1)[-1] for n in data["nodes"] if n["kind"] == "jurisdiction"}
+    assert places == {"朝阳区 110105": "110105", "朝阳区 220104": "220104"}
+    assert [label for _iri, label in data["jurisdictions"]] == ["朝阳区 110105", "朝阳区 220104"]   # the filter's entries
+    units = Counter(n["place"] for n in data["nodes"] if n["kind"] == "agency")
+    assert units == {"朝阳区 110105": 3, "朝阳区 220104": 2}
 
 
 def test_every_listing_row_names_its_place_by_iri(seed_ws):

@@ -200,3 +200,26 @@ def test_serve_on_a_port_in_use_is_one_line_before_any_banner(tiny_ws):
         r = cli("serve", "--port", str(port), "--workspace", str(tiny_ws))
     assert r.returncode == 1 and r.stdout == ""
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_workspace_copy_of_a_query_older_than_the_library_is_one_clear_error(tiny_ws, capsys):
+    """``synth`` gives a workspace its own copy of queries/, which does not follow an upgrade: a copy
+    that lacks a column the code reads is named in one line with what to do; one the workspace
+    lacks is the library's; and the user's own query runs as written."""
+    assert main(["build", "--workspace", str(tiny_ws)]) == 0
+    own = tiny_ws / "queries" / "tasks.rq"
+    text = own.read_text(encoding="utf-8")
+    older = text.replace(" ?jurisdiction_iri ?number", " ?number").replace("BIND(?j AS ?jurisdiction_iri)", "")
+    assert older != text
+    own.write_text(older, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["tasks", "--workspace", str(tiny_ws)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "queries/tasks.rq is older than dutygraph" in err
+    assert "gives no jurisdiction_iri" in err and "Copy " in err and "Traceback" not in err
+    assert main(["query", "tasks", "--workspace", str(tiny_ws), "--format", "json"]) == 0   # as the user wrote it
+    (tiny_ws / "queries" / "suggestions.rq").unlink()
+    assert main(["gaps", "--workspace", str(tiny_ws), "--format", "json"]) == 0              # the library's
+    own.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["tasks", "--workspace", str(tiny_ws), "--format", "json"]) == 0

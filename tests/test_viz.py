@@ -1,6 +1,8 @@
 """The page: self-contained, offline, and document text shown as text, never as markup."""
 import re
 
+import pytest
+
 from conftest import one_duty_ws
 
 
@@ -33,14 +35,45 @@ def test_a_network_too_large_to_draw_is_refused_unless_whole_is_asked(seed_ws, t
 
     page = tmp_path / "page.html"
     page.write_text("the page written before", encoding="utf-8")
-    nodes = len(viz.graph_data(seed_ws)["nodes"])
+    data = viz.graph_data(seed_ws)
+    nodes = len(data["nodes"])
     monkeypatch.setattr(viz, "PAGE_LIMIT", nodes - 1)
     assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page)]) == 1
     err = capsys.readouterr().err
     assert f"the network has {nodes:,} nodes" in err and "--jurisdiction" in err and len(err.strip().splitlines()) == 1
     assert page.read_text(encoding="utf-8") == "the page written before"
+    # the units and places are counted first: more of them than the limit is refused before the rows are read
+    units = sum(1 for n in data["nodes"] if n["kind"] in ("agency", "group") and n.get("duties"))
+    places = sum(1 for n in data["nodes"] if n["kind"] == "jurisdiction")
+    monkeypatch.setattr(viz, "PAGE_LIMIT", units + places - 1)
+    monkeypatch.setattr(viz, "graph_data", lambda *a, **k: pytest.fail("the rows were read"))
+    assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page)]) == 1
+    err = capsys.readouterr().err
+    assert f"the network has at least {units + places:,} nodes ({units:,} units in {places:,} places)" in err
+    assert len(err.strip().splitlines()) == 1 and page.read_text(encoding="utf-8") == "the page written before"
+    monkeypatch.undo()
+    monkeypatch.setattr(viz, "PAGE_LIMIT", nodes - 1)
     assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page), "--jurisdiction", "虎林"]) == 0   # narrowed
     assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page), "--whole"]) == 0
     assert f"({nodes} nodes" in capsys.readouterr().out and "dg-data" in page.read_text(encoding="utf-8")
     monkeypatch.setattr(viz, "PAGE_LIMIT", nodes)
     assert main(["viz", "--workspace", str(seed_ws.path), "--out", str(page)]) == 0   # at the limit: written
+
+
+@pytest.mark.parametrize("asked", [{}, {"jurisdiction": ["虎林"]}, {"theme": ["anti-trafficking"]},
+                                   {"jurisdiction": ["西安"], "theme": ["anti-trafficking", "child-welfare"]}])
+def test_the_size_counted_before_drawing_is_the_units_and_places_the_page_draws(seed_ws, asked):
+    import dutygraph.viz as viz
+
+    data = viz.graph_data(seed_ws, asked.get("jurisdiction", ()), asked.get("theme", ()))
+    size = seed_ws.run("network-size", place=asked.get("jurisdiction", []), theme=asked.get("theme", []))
+    units = sum(1 for n in data["nodes"] if n["kind"] in ("agency", "group") and n.get("duties"))
+    places = sum(1 for n in data["nodes"] if n["kind"] == "jurisdiction")
+    assert units and size == [{"units": units, "places": places}]
+    if asked.get("theme"):   # the tasks' links among the themes' units only: no unit without a duty of them
+        assert all(n.get("duties") for n in data["nodes"] if n["kind"] in ("agency", "group"))
+        assert all(e["from"] in size_ids(data) and e["to"] in size_ids(data) for e in data["lead_edges"])
+
+
+def size_ids(data) -> set:
+    return {n["id"] for n in data["nodes"] if n.get("duties")}

@@ -65,12 +65,13 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     """Every gap of the graph, or of the places asked for and those under them. Each part asks its
     queries for those places where the query takes one (the memberships and the suggestions the build
     made among them); what is compared across the country — the peers' themes (the build's
-    statistics) — is read for the country."""
+    statistics) — is read for the country. Each gap names its place and gives its IRI: places of one
+    name (朝阳区 of Beijing and of Changchun) stay apart, and asking for one never shows the other's."""
     places = list(jurisdiction)
     rows = _gap_rows(ws, places)
     keep = None
     if places:
-        keep = {r["jurisdiction"] for r in rows["duties"]} | {r["jurisdiction"] for r in rows["members"]}
+        keep = {_place(r) for r in rows["duties"]} | {_place(r) for r in rows["members"]}
     out: list[dict] = []
     out += _unattributed(rows["duties-without-unit"], rows["suggestions"])
     out += _membership_gaps(rows["gap-facts"], rows["holders-not-members"], keep)
@@ -79,7 +80,7 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     out += _legal_basis_gaps(rows["duties-without-basis"], rows["laws-not-carried-out"])
     out += _uncovered_themes(rows["theme-counts"], ws.vocab, keep)
     if keep is not None:
-        out = [g for g in out if g["jurisdiction"] in keep]
+        out = [g for g in out if _place(g) in keep]
     order = {"unattributed-duty": 0, "task-without-lead": 1, "member-without-duty": 2,
              "member-without-representative": 3, "holder-not-member": 4, "unresolved-law": 5,
              "duty-without-basis": 6, "law-not-carried-out": 7, "uncovered-theme": 8}
@@ -104,9 +105,11 @@ def _gap_rows(ws, places: list) -> dict[str, list[dict]]:
     return dict(zip(asks, ws.run_many(list(asks.values()))))
 
 
-def _row(kind, jurisdiction, message, subject, suggestions=None, source=None, start=None, end=None, text=None) -> dict:
-    return {"kind": kind, "jurisdiction": jurisdiction, "message": message, "subject": subject, "text": text,
-            "suggestions": suggestions or [], "source": source, "start": start, "end": end}
+def _row(kind, where, message, subject, suggestions=None, source=None, start=None, end=None, text=None) -> dict:
+    """A gap; ``where`` is the query row it is found in (its place's name and IRI), or a (name, IRI) pair."""
+    name, iri = where if isinstance(where, tuple) else (where["jurisdiction"], where["jurisdiction_iri"])
+    return {"kind": kind, "jurisdiction": name, "message": message, "subject": subject, "text": text,
+            "suggestions": suggestions or [], "source": source, "start": start, "end": end, "jurisdiction_iri": iri}
 
 
 def _unattributed(orphans, suggestions) -> list[dict]:
@@ -115,7 +118,7 @@ def _unattributed(orphans, suggestions) -> list[dict]:
     suggested: dict[str, list[dict]] = defaultdict(list)
     for s in suggestions:
         suggested[s["duty"]].append(_suggestion(s))
-    return [_row("unattributed-duty", o["jurisdiction"], "No unit is named for this duty; the suggestions are guesses with their evidence.",
+    return [_row("unattributed-duty", o, "No unit is named for this duty; the suggestions are guesses with their evidence.",
                  o["duty"], suggested.get(o["duty"]), o["source"], o["start"], o["end"], o["text"]) for o in orphans]
 
 
@@ -133,7 +136,7 @@ def _membership_gaps(facts, held, keep=None) -> list[dict]:
     people (`gap-facts`), once per unit and body at its first words; a unit holding a duty in a place
     that lists member units without it (`holders-not-members`), once per unit and place at the first
     duty it holds there."""
-    facts = [f for f in facts if keep is None or f["jurisdiction"] in keep]
+    facts = [f for f in facts if keep is None or _place(f) in keep]
     facts.sort(key=lambda f: tuple((v is not None, v) for v in (
         f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
     seen, out = set(), []
@@ -143,37 +146,37 @@ def _membership_gaps(facts, held, keep=None) -> list[dict]:
             continue
         seen.add(key)
         if not f["holds"]:
-            out.append(_row("member-without-duty", f["jurisdiction"], f"{f['agency']} is a member of {f['body']} but holds no duty in the graph.",
+            out.append(_row("member-without-duty", f, f"{f['agency']} is a member of {f['body']} but holds no duty in the graph.",
                             f["agency_iri"], None, f["source"], f["start"], f["end"]))
         if f["roster"] and not f["has_person"]:
-            out.append(_row("member-without-representative", f["jurisdiction"], f"{f['agency']} holds duties in {f['body']} but no representative of it is named in the roster.",
+            out.append(_row("member-without-representative", f, f"{f['agency']} holds duties in {f['body']} but no representative of it is named in the roster.",
                             f["agency_iri"], None, f["source"], f["start"], f["end"]))
     first: dict[tuple, tuple] = {}   # (place, unit): (order, row)
     for h in held:   # its first duty there: by document, offset, name (one order, whatever the rows')
-        key, order = (h["jurisdiction"], h["agency_iri"]), (h["source"] or "", h["start"] or 0, h["agency"] or "")
+        key, order = (_place(h), h["agency_iri"]), (h["source"] or "", h["start"] or 0, h["agency"] or "")
         if key not in first or order < first[key][0]:
             first[key] = (order, h)
-    for (place, iri), (_order, h) in first.items():
-        out.append(_row("holder-not-member", place, f"{h['agency']} holds a duty but is not listed as a member unit.",
+    for (_key, iri), (_order, h) in first.items():
+        out.append(_row("holder-not-member", h, f"{h['agency']} holds a duty but is not listed as a member unit.",
                         iri, None, h["source"], h["start"], h["end"]))
     return out
 
 
 def _tasks_without_lead(tasks) -> list[dict]:
-    return [_row("task-without-lead", t["jurisdiction"], f"Task {t['number']} names no lead unit (牵头单位).", t["task"], None,
+    return [_row("task-without-lead", t, f"Task {t['number']} names no lead unit (牵头单位).", t["task"], None,
                  t["source"], t["start"], t["end"]) for t in tasks]
 
 
 def _unresolved_laws(mentions) -> list[dict]:
-    return [_row("unresolved-law", r["jurisdiction"], f"The reference {r['title']} resolves to no legal instrument.", r["mention"], None,
+    return [_row("unresolved-law", r, f"The reference {r['title']} resolves to no legal instrument.", r["mention"], None,
                  r["source"], r["start"], r["end"]) for r in mentions]
 
 
 def _legal_basis_gaps(without_basis, not_carried_out) -> list[dict]:
-    out = [_row("duty-without-basis", r["jurisdiction"], "No law is stated for this duty, and none in the register governs its themes"
+    out = [_row("duty-without-basis", r, "No law is stated for this duty, and none in the register governs its themes"
                 + (f" ({', '.join(r['themes'])})." if r["themes"] else " (it has no theme)."), r["duty"], None,
                 r["source"], r["start"], r["end"], r["text"]) for r in without_basis]
-    out += [_row("law-not-carried-out", r["jurisdiction"], f"{r['law']} is cited in {r['document']} but no duty of that document rests on it.",
+    out += [_row("law-not-carried-out", r, f"{r['law']} is cited in {r['document']} but no duty of that document rests on it.",
                  r["law_iri"], None, r["source"], r["start"], r["end"]) for r in not_carried_out]
     return out
 
@@ -207,14 +210,14 @@ def _uncovered_themes(theme_counts, vocab, keep=None) -> list[dict]:
         peers = len(ps) - 1
         need = max(2, math.ceil(peers / 2))   # at least two peers, and at least half of them
         for j in ps:
-            if keep is not None and name[j] not in keep:
+            if keep is not None and j not in keep:
                 continue
             for theme in sorted(set(holding[lv]) - covered[j]):
                 having = holding[lv][theme]
                 if len(having) >= need:
                     named = "、".join(name[p] for p in having[:NAMED_PEERS])
                     more = f" and {len(having) - NAMED_PEERS} more" if len(having) > NAMED_PEERS else ""
-                    out.append(_row("uncovered-theme", name[j],
+                    out.append(_row("uncovered-theme", (name[j], j),
                                     f"{name[j]} gives no unit a duty on {theme} ({vocab.label('theme', theme)}); "
                                     f"{len(having)} of {peers} {lv}-level peers do: {named}{more}.",
                                     theme))
@@ -261,10 +264,9 @@ def networks(ws, kind: str = "lead-support", jurisdiction=()):
     return graphs
 
 
-def _place(row: dict) -> str:
-    """A row's place: its IRI, or its name where a workspace's own copy of a query is older than
-    0.25 and gives none (places of one name are then one, as they were)."""
-    return row.get("jurisdiction_iri") or row["jurisdiction"]
+def _place(row: dict) -> str | None:
+    """A row's place, by IRI: many places share a name (there are many 城关区)."""
+    return row["jurisdiction_iri"]
 
 
 def _places(rows) -> dict[str, str]:

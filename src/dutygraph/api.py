@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from . import __version__
 from . import build as build_mod
 from . import queries as qlib
 from . import vocab as vocab_mod
@@ -45,6 +46,7 @@ class Workspace:
         self.memory = memory
         self.threads = threads
         self.cache = cache
+        self._current: set[str] = set()   # the workspace's own queries found to give the library's columns
 
     # ---------------------------------------------------------------- set-up
     @property
@@ -63,8 +65,16 @@ class Workspace:
 
     @functools.cached_property
     def library(self) -> dict[str, qlib.Query]:
+        """The project's query library with the workspace's own ``queries/`` over it: a query of
+        its own adds to the library, and one of a library query's name takes its place."""
         own = self.path / "queries"
-        return qlib.library(own if own.is_dir() else PROJECT / "queries")
+        if not own.is_dir() or own.resolve() == (PROJECT / "queries").resolve():
+            return qlib.library(PROJECT / "queries")
+        return {**self._project_library, **qlib.library(own)}
+
+    @functools.cached_property
+    def _project_library(self) -> dict[str, qlib.Query]:
+        return qlib.library(PROJECT / "queries") if (PROJECT / "queries").is_dir() else {}
 
     def build(self, check: bool = False) -> build_mod.Summary:
         return build_mod.build(self.path, check=check)
@@ -144,9 +154,25 @@ class Workspace:
         return [qlib.split_lists(rows, q.lists) for q, rows in zip(queries, self.store.select_many(texts))]
 
     def _named(self, name: str) -> qlib.Query:
+        """A library query the code reads, checked against the library it was written for."""
         if name not in self.library:
             raise DutygraphError(f"no query named '{name}' (see 'dutygraph query --list')")
-        return self.library[name]
+        q = self.library[name]
+        self._check_current(q)
+        return q
+
+    def _check_current(self, q: qlib.Query) -> None:
+        """A workspace's own copy of a library query (``synth`` writes one) does not follow an
+        upgrade: where it gives fewer columns than this dutygraph's, the code reading it would fail
+        on a missing one, so it is refused with what to do."""
+        lib = self._project_library.get(q.name)
+        if lib is None or lib.text == q.text or q.name in self._current:
+            return
+        missing = [v for v in qlib.variables(lib) if v not in qlib.variables(q)]
+        if missing:
+            raise DutygraphError(f"{q.path} is older than dutygraph {__version__}'s query '{q.name}': it gives no "
+                                 f"{', '.join(missing)}. Copy {lib.path} over it, or delete it to use the library's")
+        self._current.add(q.name)
 
     def run_query(self, q: qlib.Query, params: dict) -> list[dict]:
         rows = self.store.select(self.query_text(q, params))

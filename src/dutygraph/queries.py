@@ -97,6 +97,16 @@ def parse(path: Path) -> Query:
     return q
 
 
+def variables(q: Query) -> tuple[str, ...]:
+    """The variables of a query's answer (its SELECT's), read from its algebra."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return tuple(str(v) for v in prepareQuery(q.text).algebra["PV"])
+    except Exception as exc:   # pyparsing's and rdflib's errors alike: the query cannot be read
+        raise DutygraphError(f"cannot read query {q.path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
 def library(directory: Path) -> dict[str, Query]:
     if not directory.is_dir():
         raise DutygraphError(f"no query library at {directory}")

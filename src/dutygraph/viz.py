@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .build import write_atomic
 from .errors import DutygraphError
+from .jurisdictions import distinct_names
 
 KIND_COLOURS = {"jurisdiction": "#6c5ce7", "agency": "#0984e3", "group": "#74b9ff", "theme": "#e17055",
                 "law": "#00b894", "target": "#e84393"}
@@ -38,20 +39,25 @@ def safe_json(data) -> str:
 
 def graph_data(ws, jurisdictions=(), themes=()) -> dict:
     """The page's nodes, edges and each unit's duties, from the library query `duties` (not the
-    listing, which also asks every duty's legal bases: the page shows the laws a duty cites)."""
+    listing, which also asks every duty's legal bases: the page shows the laws a duty cites). Each
+    place is its own node, by IRI, named with its code where another place of the page bears the
+    same name (朝阳区 110105, 朝阳区 220104)."""
     rows = ws.run("duties", theme=list(themes), place=list(jurisdictions))
+    lead_rows = ws.run("lead-support-edges", place=list(jurisdictions))
+    place = distinct_names({r["jurisdiction_iri"]: r["jurisdiction"] for r in rows + lead_rows})
     labels = {code: ws.vocab.label("theme", code) for code in ws.vocab.scheme("theme").labels}
     groups = {code: ws.vocab.label("target-group", code) for code in ws.vocab.scheme("target-group").labels}
     nodes, edges = {}, Counter()
     duties = defaultdict(list)
     for r in rows:
-        j = "j:" + r["jurisdiction"]
-        nodes.setdefault(j, {"id": j, "label": r["jurisdiction"], "kind": "jurisdiction", "jurisdiction": r["jurisdiction"]})
+        iri = r["jurisdiction_iri"]
+        j = "j:" + iri
+        nodes.setdefault(j, {"id": j, "label": place[iri], "kind": "jurisdiction", "jurisdiction": iri})
         if not r["agency_iri"]:
             continue
         a = r["agency_iri"]
         kind = "agency" if "/agency/" in a else "group"
-        node = nodes.setdefault(a, {"id": a, "label": r["agency"] or "", "kind": kind, "jurisdiction": r["jurisdiction"],
+        node = nodes.setdefault(a, {"id": a, "label": r["agency"] or "", "kind": kind, "jurisdiction": iri, "place": place[iri],
                                     "agency_type": r["agency_type"] or "", "themes": [], "duties": 0})
         node["duties"] += 1
         node["themes"] = sorted(set(node["themes"]) | set(r["themes"]))
@@ -76,18 +82,22 @@ def graph_data(ws, jurisdictions=(), themes=()) -> dict:
         n["size"] = 8 + 3 * min(n.get("duties", 4), 12) if n["kind"] in ("agency", "group") else 14
         n["font"] = {"size": 16 if n["kind"] in ("jurisdiction", "theme") else 13}
     edge_list = [{"from": a, "to": b, "value": w, "kind": k} for (a, b, k), w in sorted(edges.items())]
-    lead = [{"from": r["lead_iri"], "to": r["support_iri"], "value": r["tasks"], "kind": "lead", "jurisdiction": r["jurisdiction"]}
-            for r in ws.run("lead-support-edges", place=list(jurisdictions))]
+    lead = [{"from": r["lead_iri"], "to": r["support_iri"], "value": r["tasks"], "kind": "lead", "jurisdiction": r["jurisdiction_iri"]}
+            for r in lead_rows]
+    if themes:   # the page is those themes' network: the tasks' lead → support links among their units only
+        lead = [e for e in lead if e["from"] in nodes and e["to"] in nodes]
     for e in lead:   # units that lead or support without any other duty still appear
         for end in (e["from"], e["to"]):
             if end not in nodes:
                 nodes[end] = {"id": end, "label": end.rsplit("/", 1)[-1], "kind": "agency", "jurisdiction": e["jurisdiction"],
+                              "place": place[e["jurisdiction"]],
                               "agency_type": "", "themes": [], "duties": 0, "shape": "dot", "color": KIND_COLOURS["agency"], "size": 8}
     return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edge_list, "lead_edges": lead,
             "duties": {k: v for k, v in sorted(duties.items())},
             "themes": sorted({(n["code"], n["label"]) for n in nodes.values() if n["kind"] == "theme"}),
             "agency_types": sorted({n["agency_type"] for n in nodes.values() if n.get("agency_type")}),
-            "jurisdictions": sorted({n["label"] for n in nodes.values() if n["kind"] == "jurisdiction"}),
+            "jurisdictions": sorted(([n["jurisdiction"], n["label"]] for n in nodes.values() if n["kind"] == "jurisdiction"),
+                                    key=lambda j: (j[1], j[0])),
             "legend": KIND_LABELS, "colours": KIND_COLOURS, "big": len(nodes) > BIG}
 
 
@@ -131,7 +141,7 @@ PANEL = """
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
   var jur = document.getElementById("dg-jur"), theme = document.getElementById("dg-theme"), search = document.getElementById("dg-search");
   var atype = document.getElementById("dg-type"), layout = document.getElementById("dg-layout");
-  data.jurisdictions.forEach(function (j) { var o = el("option", j); o.value = j; jur.appendChild(o); });
+  data.jurisdictions.forEach(function (j) { var o = el("option", j[1]); o.value = j[0]; jur.appendChild(o); });
   data.agency_types.forEach(function (t) { var o = el("option", t); o.value = t; atype.appendChild(o); });
   data.themes.forEach(function (t) { var o = el("option", t[1] + " (" + t[0] + ")"); o.value = t[0]; theme.appendChild(o); });
   var legend = document.getElementById("dg-legend");
@@ -181,7 +191,7 @@ PANEL = """
     var n = nodes.get(id); if (!n) return;
     box.appendChild(el("h2", n.label));
     box.setAttribute("data-node", id);
-    if (n.agency_type) box.appendChild(el("div", n.agency_type + " · " + n.jurisdiction, "dg-src"));
+    if (n.agency_type) box.appendChild(el("div", n.agency_type + " · " + n.place, "dg-src"));
     (data.duties[id] || []).forEach(function (d) {
       var div = el("div", undefined, "dg-duty");
       div.appendChild(el("div", d.role + (d.themes.length ? " · " + d.themes.join(", ") : ""), "dg-src"));
@@ -199,17 +209,26 @@ PANEL = """
 """
 
 
+def _too_large(size: str):
+    raise DutygraphError(
+        f"the network has {size}, more than a browser draws in reasonable time ({PAGE_LIMIT:,} nodes): narrow it with "
+        "--jurisdiction or --theme, see every place at once with --coverage, open it in Gephi (export --format graphml), "
+        "or write it anyway with --whole")
+
+
 def write_page(ws, out: Path, jurisdictions=(), themes=(), whole: bool = False) -> tuple[Path, dict]:
     """The page, written to ``out``; a network too large for a browser to draw in reasonable time
     is refused (nothing written) unless ``whole`` is asked for."""
     from pyvis.network import Network
 
+    if not whole:   # counted first, so a national network is refused in seconds, not after a minute's reading
+        size = ws.run("network-size", theme=list(themes), place=list(jurisdictions))[0]
+        least = int(size["units"] or 0) + int(size["places"] or 0)
+        if least > PAGE_LIMIT:
+            _too_large(f"at least {least:,} nodes ({int(size['units'] or 0):,} units in {int(size['places'] or 0):,} places)")
     data = graph_data(ws, jurisdictions, themes)
     if len(data["nodes"]) > PAGE_LIMIT and not whole:
-        raise DutygraphError(
-            f"the network has {len(data['nodes']):,} nodes and {len(data['edges']):,} edges, more than a browser draws in "
-            f"reasonable time ({PAGE_LIMIT:,}): narrow it with --jurisdiction or --theme, see every place at once with "
-            "--coverage, open it in Gephi (export --format graphml), or write it anyway with --whole")
+        _too_large(f"{len(data['nodes']):,} nodes and {len(data['edges']):,} edges")
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading="")
     net.set_options(json.dumps({"physics": {"stabilization": {"iterations": 300}}}))
     html = net.generate_html(notebook=False)
