@@ -261,6 +261,8 @@ def test_graphml_and_network_cli(seed_ws, tmp_path, capsys):
 
     g = nx.read_graphml(out)
     assert g.number_of_nodes() > 100 and any(d.get("kind") == "theme" for _n, d in g.nodes(data=True))
+    unit = g.nodes["https://w3id.org/dutygraph/id/agency/441900/public-security"]   # its place by name and by IRI
+    assert (unit["jurisdiction"], unit["jurisdiction_iri"]) == ("东莞市", "https://w3id.org/dutygraph/id/jurisdiction/441900")
     assert capsys.readouterr().out.startswith("wrote")
     assert main(["network", "--kind", "shared-theme", "--measure", "betweenness", "--workspace", str(seed_ws.path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)

@@ -168,7 +168,10 @@ class Workspace:
         lib = self._project_library.get(q.name)
         if lib is None or lib.text == q.text or q.name in self._current:
             return
-        missing = [v for v in qlib.variables(lib) if v not in qlib.variables(q)]
+        try:
+            missing = [v for v in qlib.variables(lib) if v not in qlib.variables(q)]
+        except DutygraphError:   # a copy rdflib cannot read (an engine's own syntax): the store will say
+            missing = []
         if missing:
             raise DutygraphError(f"{q.path} is older than dutygraph {__version__}'s query '{q.name}': it gives no "
                                  f"{', '.join(missing)}. Copy {lib.path} over it, or delete it to use the library's")

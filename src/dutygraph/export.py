@@ -107,7 +107,8 @@ def graphml_bytes(ws) -> bytes:
     data = graph_data(ws)
     g = nx.Graph()
     for n in data["nodes"]:
-        g.add_node(n["id"], label=n["label"], kind=n["kind"], jurisdiction=n.get("jurisdiction", ""),
+        place = n["label"] if n["kind"] == "jurisdiction" else n.get("place", "")   # with its code where names repeat
+        g.add_node(n["id"], label=n["label"], kind=n["kind"], jurisdiction=place, jurisdiction_iri=n.get("jurisdiction", ""),
                    agency_type=n.get("agency_type", ""), duties=n.get("duties", 0))
     for e in data["edges"]:
         g.add_edge(e["from"], e["to"], weight=e["value"], kind=e["kind"])
