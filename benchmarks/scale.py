@@ -66,6 +66,8 @@ QUERIES = {   # every library query, with the parameters a researcher would give
     "suggestions (one place)": ("suggestions", {"place": "@place"}),
     "network-size": ("network-size", {}),
     "network-size (one place)": ("network-size", {"place": "@place"}),
+    "type-theme-use": ("type-theme-use", {}),
+    "type-theme-use (one place)": ("type-theme-use", {"place": "@place"}),
     "validation (violations)": ("validation", {"only": ["Violation"]}),
     "validation (warnings)": ("validation", {"only": ["Warning"]}),
 }

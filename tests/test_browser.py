@@ -98,3 +98,18 @@ def test_hostile_document_text_shows_as_text(browser, tmp_path):
     assert text == hostile
     assert page.locator("#dg-detail b").count() == 0 and page.locator("#dg-detail script").count() == 0
     assert log["dialogs"] == [] and log["errors"] == []
+
+
+def test_the_overview_draws_types_and_themes_and_names_the_command_behind_a_link(browser, seed_ws, tmp_path):
+    from dutygraph.overview import overview_data, write_overview
+
+    out, _ = write_overview(seed_ws, tmp_path / "overview.html")
+    data = overview_data(seed_ws)
+    page, log = open_page(browser, out)
+    assert page.evaluate("network.body.data.nodes.length") == len(data["nodes"])
+    assert int(page.get_attribute("body", "data-shown")) == sum(1 for e in data["edges"] if e["places"] >= data["least"])
+    page.fill("#dg-min", "3")
+    assert int(page.get_attribute("body", "data-shown")) == sum(1 for e in data["edges"] if e["places"] >= 3)
+    page.evaluate("dutygraph.detail('agency:public-security')")
+    assert "dutygraph duties --agency-type public-security --theme anti-trafficking" in page.locator("#dg-detail").inner_text()
+    assert log["errors"] == [] and log["remote"] == []

@@ -105,6 +105,17 @@ def test_a_parameter_narrows_the_answer_to_exactly_its_rows(national):
     facts_here = national.run("gap-facts", place=place)
     assert facts_here and _rows(facts_here) == _rows(r for r in facts if r["jurisdiction"] in under)
     assert {r["jurisdiction"] for r in facts} > under
+    # the types' themes, counted for the place (and those under it) and for the country, from the rows of duties
+    for rows, where in ((every, {}), (here, {"place": place}), (both, {"theme": [theme], "place": place})):
+        held: dict[tuple, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+        for r in rows:
+            for code in r["themes"] if r["agency_type"] else ():
+                if "theme" not in where or code in (theme,):
+                    held[r["agency_type"], code][0].add(r["jurisdiction_iri"])
+                    held[r["agency_type"], code][1].add(r["agency_iri"])
+        counted = {key: (len(js), len(units)) for key, (js, units) in held.items()}
+        read = {(r["agency_type"], r["theme_code"]): (r["places"], r["units"]) for r in national.run("type-theme-use", **where)}
+        assert read and read == counted
     findings = national.run("validation")
     for severity in ("Violation", "Warning", "Info"):
         assert _rows(national.run("validation", only=[severity])) == _rows(r for r in findings if r["severity"] == severity)
@@ -176,7 +187,7 @@ def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_
         assert read == rows(ws.query(str(counted / "law-use-counted.rq")))
         assert sum(r[1] for r in read) > 0 and sum(r[2] for r in read) > 0 and any(r[3] for r in read) and any(r[4] for r in read)
         # the country's duties per place and theme, and the units stating each law per place
-        for name in ("theme-counts", "laws-by-unit"):
+        for name in ("theme-counts", "laws-by-unit", "type-theme-use"):
             read = ws.run(name)
             assert len(read) > 5 and read == ws.query(str(counted / f"{name}-counted.rq"))
     assert any(r["agency"] is None for r in seed_ws.run("laws-by-unit"))   # duties that name no unit keep a row
@@ -188,7 +199,8 @@ def test_the_statistics_the_build_writes_are_what_the_duties_say(national, seed_
                                 for p in (*onto.objects(c, QB.dimension), *onto.objects(c, QB.measure))}
     assert components == {statistics.LAW_USE: {DG.law, DG.statedDuties, DG.inferredDuties},
                           statistics.THEME_USE: {SDMX_DIMENSION.refArea, DG.refTheme, DG.dutyCount, DG.unitCount},
-                          statistics.LAW_UNIT_USE: {DG.law, SDMX_DIMENSION.refArea, DG.refUnit, DG.statedDuties}}
+                          statistics.LAW_UNIT_USE: {DG.law, SDMX_DIMENSION.refArea, DG.refUnit, DG.statedDuties},
+                          statistics.TYPE_THEME_USE: {DG.refAgencyType, DG.refTheme, DG.placeCount, DG.unitCount}}
     seen = Counter()
     for obs in set(stats.subjects(RDF.type, QB.Observation)):
         (data_set,) = stats.objects(obs, QB.dataSet)

@@ -77,3 +77,33 @@ def test_the_size_counted_before_drawing_is_the_units_and_places_the_page_draws(
 
 def size_ids(data) -> set:
     return {n["id"] for n in data["nodes"] if n.get("duties")}
+
+
+def test_the_overview_links_agency_types_and_themes_by_the_places_that_hold_them(seed_ws, tmp_path, capsys, monkeypatch):
+    from dutygraph import overview
+    from dutygraph.cli import main
+    from dutygraph.overview import overview_data
+
+    data = overview_data(seed_ws)
+    links = {(e["from"], e["to"]): (e["places"], e["units"]) for e in data["edges"]}
+    # what the duties say: the places and units of public security holding anti-trafficking duties
+    held = [r for r in seed_ws.run("duties", theme=["anti-trafficking"], unit_type=["public-security"]) if r["agency_iri"]]
+    places, units = {r["jurisdiction_iri"] for r in held}, {r["agency_iri"] for r in held}
+    assert len(places) > 1 and links["agency:public-security", "theme:anti-trafficking"] == (len(places), len(units))
+    assert {n["id"] for n in data["nodes"]} == {end for link in links for end in link}
+    # two columns, types and themes, each from the most places down; the page opens on the strongest links
+    for kind, x in (("agency", 0), ("theme", 900)):
+        column = sorted((n for n in data["nodes"] if n["kind"] == kind), key=lambda n: n["y"])
+        assert {n["x"] for n in column} == {x} and [n["places"] for n in column] == sorted((n["places"] for n in column), reverse=True)
+    assert data["least"] == 1 and len(data["edges"]) <= 300   # the seeds' links are few: all shown
+    monkeypatch.setattr(overview, "SHOWN_FIRST", 10)
+    assert overview_data(seed_ws)["least"] == sorted((e["places"] for e in data["edges"]), reverse=True)[9] > 1
+    monkeypatch.undo()
+    hulin = overview_data(seed_ws, ["虎林"])
+    assert hulin["edges"] and all(e["places"] == 1 for e in hulin["edges"]) and len(hulin["edges"]) < len(data["edges"])
+    assert hulin["where"] == " --jurisdiction 虎林"
+    page = tmp_path / "overview.html"
+    assert main(["viz", "--overview", "--workspace", str(seed_ws.path), "--out", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert f"({len(data['nodes'])} nodes, {len(data['edges'])} edges)" in capsys.readouterr().out
+    assert "dg-data" in html and not re.search(r"""(src|href)=["']https?://""", html)

@@ -332,8 +332,9 @@ def _compile_to(workspace: Path, out: Path, workers: int | None, head_written) -
                 graph_iri("inferences"): inference_graph(shared.inferred)}
         onto, vocabs = ontology_graphs(onto_dir)
         tail[graph_iri("ontology")] = onto
-        tail[graph_iri("statistics")] = statistics.graph(stats)
-        tail[graph_iri("suggestions")] = suggestions.graph(wording.suggest(*suggestions.units_of(shared)))
+        unit_types, units_in = suggestions.units_of(shared)
+        tail[graph_iri("statistics")] = statistics.graph(stats, unit_types)
+        tail[graph_iri("suggestions")] = suggestions.graph(wording.suggest(unit_types, units_in))
         tail[graph_iri("vocabularies")] = vocabs
         body = {name: trig.lines(g, name) for name, g in tail.items()}
         unread = (graph_iri("statistics"), graph_iri("suggestions"))   # no shape reads them

@@ -27,6 +27,7 @@ EPILOG = """examples:
   dutygraph compare 东莞 西安 --by theme             who holds each theme in each city ('—' where nobody)
   dutygraph gaps --jurisdiction 唐山国际旅游岛        orphan duties with suggested units, and other gaps
   dutygraph network --kind lead-support --measure betweenness
+  dutygraph viz --overview                         agency types × themes, linked by their places: a country at a glance
   dutygraph export --format jsonld --out dutygraph.jsonld
   dutygraph serve                                  an Oxigraph server on the graph (read-only), query page at /
   dutygraph load --endpoint http://127.0.0.1:7878/query
@@ -192,6 +193,9 @@ def parser() -> Parser:
     p.add_argument("--no-persons", action="store_true", help="accepted for symmetry with export: the page shows no people")
     p.add_argument("--whole", action="store_true",
                    help=f"write the page however large (above {PAGE_LIMIT:,} nodes it is refused: a browser takes minutes to draw it)")
+    p.add_argument("--overview", action="store_true",
+                   help="write the overview: agency types and themes, linked by the places where a unit of the type "
+                        "holds the theme (default viz/overview.html); for a network too large to draw")
     p.add_argument("--coverage", action="store_true",
                    help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
     return top
@@ -297,6 +301,13 @@ def run(args: argparse.Namespace) -> int:
 
             paths = write_heatmap(ws, Path(args.out) if args.out else ws.path / "viz" / "coverage.png", args.jurisdiction)
             print("wrote " + ", ".join(str(p) for p in paths))
+            return 0
+        if args.overview:
+            from .overview import write_overview
+
+            path, stats = write_overview(ws, Path(args.out) if args.out else ws.path / "viz" / "overview.html",
+                                         args.jurisdiction, args.theme)
+            print(f"wrote {path} ({stats['nodes']} nodes, {stats['edges']} edges)")
             return 0
         from .viz import write_page
 

@@ -13,7 +13,10 @@ Each is found in each document's graph by the worker and gathered over the corpu
 - each place's duties and units per theme (``theme-counts``): an observation per place and theme;
 - the units whose duties state an instrument, per place (``laws-by-unit``): an observation per
   instrument, place and unit (``dg:noUnitNamed`` for the duties that name none) with the count of
-  those duties.
+  those duties;
+- per agency type and theme, the places where a unit of that type holds a duty statement of that
+  theme, and those units (``type-theme-use``, what `viz --overview` draws for the country): an
+  observation per pair, made from the places' units per theme once every unit's type is known.
 """
 from __future__ import annotations
 
@@ -21,12 +24,13 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from .namespaces import CV, DCTERMS, DG, ID, QB, RDF, SDMX_DIMENSION, XSD, digest, slug
+from .namespaces import CV, DCTERMS, DG, ID, QB, RDF, SDMX_DIMENSION, XSD, concept, digest, slug
 from .triples import Triples
 
 LAW_USE = ID["statistics/law-use"]
 THEME_USE = ID["statistics/theme-use"]
 LAW_UNIT_USE = ID["statistics/law-unit-use"]
+TYPE_THEME_USE = ID["statistics/type-theme-use"]
 
 
 @dataclass
@@ -135,10 +139,11 @@ def _holders(g) -> dict:
     return holders
 
 
-def graph(use: Statistics) -> Triples:
+def graph(use: Statistics, agency_type: dict | None = None) -> Triples:
     """The statistics graph: its data sets and their observations; the documents and units of each
     instrument; the citations no duty carries out (a plain set of triples: a million at national
-    scale, where an rdflib graph would hold three indexes of them)."""
+    scale, where an rdflib graph would hold three indexes of them). ``agency_type`` is each unit's
+    type code (collectives have none)."""
     g = Triples()
     _law_use(g, use)
     for mention in use.not_carried_out:
@@ -158,7 +163,26 @@ def graph(use: Statistics) -> Triples:
         g.add((obs, SDMX_DIMENSION.refArea, j))
         g.add((obs, DG.refUnit, unit))
         g.add((obs, DG.statedDuties, _count(n)))
+    _type_theme_use(g, use, agency_type or {})
     return g
+
+
+def _type_theme_use(g: Triples, use: Statistics, agency_type: dict) -> None:
+    places: dict[tuple, set] = {}   # (type, theme) -> places
+    units: dict[tuple, set] = {}    # (type, theme) -> units
+    for (j, theme), held in use.theme_units.items():
+        for unit in held:
+            if unit in agency_type:
+                key = (concept("agency-type", agency_type[unit]), theme)
+                places.setdefault(key, set()).add(j)
+                units.setdefault(key, set()).add(unit)
+    _data_set(g, TYPE_THEME_USE, DG.TypeThemeUseStructure)
+    for (kind, theme), where in places.items():
+        obs = _observation(g, TYPE_THEME_USE, _named(TYPE_THEME_USE, kind, theme))
+        g.add((obs, DG.refAgencyType, kind))
+        g.add((obs, DG.refTheme, theme))
+        g.add((obs, DG.placeCount, _count(len(where))))
+        g.add((obs, DG.unitCount, _count(len(units[kind, theme]))))
 
 
 def _law_use(g: Triples, use: Statistics) -> None:

@@ -212,15 +212,13 @@ PANEL = """
 def _too_large(size: str):
     raise DutygraphError(
         f"the network has {size}, more than a browser draws in reasonable time ({PAGE_LIMIT:,} nodes): narrow it with "
-        "--jurisdiction or --theme, see every place at once with --coverage, open it in Gephi (export --format graphml), "
-        "or write it anyway with --whole")
+        "--jurisdiction or --theme, see it at a glance with --overview (agency types × themes) or --coverage (themes × "
+        "places), open it in Gephi (export --format graphml), or write it anyway with --whole")
 
 
 def write_page(ws, out: Path, jurisdictions=(), themes=(), whole: bool = False) -> tuple[Path, dict]:
     """The page, written to ``out``; a network too large for a browser to draw in reasonable time
     is refused (nothing written) unless ``whole`` is asked for."""
-    from pyvis.network import Network
-
     if not whole:   # counted first, so a national network is refused in seconds, not after a minute's reading
         size = ws.run("network-size", theme=list(themes), place=list(jurisdictions))[0]
         least = int(size["units"] or 0) + int(size["places"] or 0)
@@ -229,13 +227,20 @@ def write_page(ws, out: Path, jurisdictions=(), themes=(), whole: bool = False) 
     data = graph_data(ws, jurisdictions, themes)
     if len(data["nodes"]) > PAGE_LIMIT and not whole:
         _too_large(f"{len(data['nodes']):,} nodes and {len(data['edges']):,} edges")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, page_html(PANEL, data).encode("utf-8"))
+    return out, {"nodes": len(data["nodes"]), "edges": len(data["edges"])}
+
+
+def page_html(panel: str, data: dict) -> str:
+    """pyvis's page with the vis-network script inlined and nothing linked from another host, and
+    ``panel`` (its ``__DATA__`` the data as safe JSON) before the end of its body."""
+    from pyvis.network import Network
+
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading="")
     net.set_options(json.dumps({"physics": {"stabilization": {"iterations": 300}}}))
     html = net.generate_html(notebook=False)
     # pyvis links Bootstrap from a CDN even with the script inlined: the page needs none of it
     html = REMOTE.sub("", html)
-    html = html.replace("</body>", PANEL.replace("__DATA__", safe_json(data)) + "\n</body>", 1)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, html.encode("utf-8"))
-    return out, {"nodes": len(data["nodes"]), "edges": len(data["edges"])}
+    return html.replace("</body>", panel.replace("__DATA__", safe_json(data)) + "\n</body>", 1)
