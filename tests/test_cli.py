@@ -84,6 +84,9 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as e:
         main(["no-such-command"])
     assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:   # one page or the other
+        main(["viz", "--overview", "--coverage"])
+    assert e.value.code == 2 and "not allowed with argument --overview" in capsys.readouterr().err
 
 
 def test_read_command_without_a_graph_says_to_build(tmp_path, capsys):

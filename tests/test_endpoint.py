@@ -67,7 +67,9 @@ def canon(rows):
     lambda ws: centrality(ws, "lead-support", "betweenness"),
     lambda ws: centrality(ws, "shared-theme", "degree"),
 ] + [lambda ws, n=name: ws.run(n) for name in ("units-sharing-theme", "agency-type-duties", "laws-by-unit",
-                                               "target-groups-by-unit", "unit-names", "theme-counts", "units")])
+                                               "target-groups-by-unit", "unit-names", "theme-counts", "units",
+                                               "type-theme-use", "network-size")]
+  + [lambda ws: ws.run("type-theme-use", place=["西安"]), lambda ws: ws.run("network-size", place=["虎林"])])
 def test_remote_answers_equal_local(seed_ws, remote, call):
     local = call(seed_ws)
     assert local, "the query should have answers on the seed graph"

@@ -193,11 +193,12 @@ def parser() -> Parser:
     p.add_argument("--no-persons", action="store_true", help="accepted for symmetry with export: the page shows no people")
     p.add_argument("--whole", action="store_true",
                    help=f"write the page however large (above {PAGE_LIMIT:,} nodes it is refused: a browser takes minutes to draw it)")
-    p.add_argument("--overview", action="store_true",
-                   help="write the overview: agency types and themes, linked by the places where a unit of the type "
-                        "holds the theme (default viz/overview.html); for a network too large to draw")
-    p.add_argument("--coverage", action="store_true",
-                   help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
+    other = p.add_mutually_exclusive_group()
+    other.add_argument("--overview", action="store_true",
+                       help="write the overview: agency types and themes, linked by the places where a unit of the type "
+                            "holds the theme (default viz/overview.html); for a network too large to draw")
+    other.add_argument("--coverage", action="store_true",
+                       help="write the themes × jurisdictions heat map (PNG and SVG; default viz/coverage.png)")
     return top
 
 
