@@ -168,6 +168,7 @@ def graph(use: Statistics, agency_type: dict | None = None) -> Triples:
 
 
 def _type_theme_use(g: Triples, use: Statistics, agency_type: dict) -> None:
+    """Per agency type and theme, the places and units, from the units each place gives each theme."""
     places: dict[tuple, set] = {}   # (type, theme) -> places
     units: dict[tuple, set] = {}    # (type, theme) -> units
     for (j, theme), held in use.theme_units.items():
