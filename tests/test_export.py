@@ -54,6 +54,13 @@ def test_csv_tables_per_kind_with_bom(seed_ws, tmp_path):
         assert rows and "source" in rows[0]
     duties = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "duties.csv").read_text(encoding="utf-8-sig"))))
     assert any(r["agency"] == "市公安局" and "anti-trafficking" in r["themes"] for r in duties)
+    # a row per mention in laws.csv, a row per law in law-use.csv with the law's documents and units (once, not per mention)
+    read = lambda name: list(csv.DictReader(io.StringIO((tmp_path / "csv" / name).read_text(encoding="utf-8-sig"))))  # noqa: E731
+    mentions, use, laws = read("laws.csv"), read("law-use.csv"), seed_ws.laws()
+    assert len(mentions) == sum(len(law["mentions"]) for law in laws) and "documents" not in mentions[0]
+    assert [(r["law"], int(r["mentions"]), r["documents"]) for r in use] == [
+        (law["law"], len(law["mentions"]), "; ".join(law["documents"])) for law in laws]
+    assert any(r["documents"] for r in use)
 
 
 def test_heatmap_png_and_svg(seed_ws, tmp_path):
