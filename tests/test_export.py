@@ -124,3 +124,15 @@ def test_ontology_docs_are_generated_and_committed_up_to_date(tmp_path):
     html = page(root / "ontology")
     assert "anti-trafficking" in html and "打击拐卖妇女儿童" in html and "dg:DutyStatement" in html
     assert (root / "docs" / "ontology.html").read_text(encoding="utf-8") == html, "run 'dutygraph docs' and commit docs/"
+
+
+def test_a_damaged_graph_file_is_one_error_and_keeps_the_export_there(tmp_path, capsys):
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "dutygraph.trig").write_text("<a> <b> <c> .\ngarbage <<<", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    out.write_text("the export before", encoding="utf-8")
+    for fmt in ("turtle", "ntriples", "rdfxml"):
+        assert main(["export", "--format", fmt, "--out", str(out), "--workspace", str(tmp_path)]) == 1
+        err = capsys.readouterr().err
+        assert "dutygraph.trig is damaged" in err and len(err.strip().splitlines()) == 1
+        assert out.read_text(encoding="utf-8") == "the export before" and not list(tmp_path.glob(".out.ttl.*"))

@@ -137,12 +137,20 @@ def _alive(pid: int) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """``data`` written beside ``path`` and renamed over it, so a reader never meets half a file and
-    a failed write leaves the old one; an error names ``path``, not the temporary file."""
+    """``data`` written beside ``path`` and renamed over it (see ``atomic_file``)."""
+    with atomic_file(path) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path):
+    """A binary file written beside ``path`` and renamed over it when the block ends, so a reader
+    never meets half a file and a failed write (an error in the block too) leaves the old one; an
+    error names ``path``, not the temporary file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
