@@ -11,7 +11,7 @@ import shlex
 from pathlib import Path
 
 from .build import write_atomic
-from .viz import KIND_COLOURS, page_html
+from .viz import KIND_COLOURS, page_html, panel
 
 
 COLUMN_GAP, ROW_GAP = 900, 36   # agency types on the left, themes on the right
@@ -57,7 +57,7 @@ def write_overview(ws, out: Path, jurisdictions=(), themes=()) -> tuple[Path, di
     return out, {"nodes": len(data["nodes"]), "edges": len(data["edges"])}
 
 
-PANEL = """
+PANEL = panel("""
 <div id="dg-side">
   <h1>dutygraph · overview</h1>
   <p class="dg-src">Agency types (dots) and themes (diamonds); a link is the places where a unit of the
@@ -68,10 +68,7 @@ PANEL = """
 </div>
 <script type="application/json" id="dg-data">__DATA__</script>
 <style>
-  body { margin: 0; font-family: sans-serif; }
-  #mynetwork { position: absolute; left: 340px; right: 0; top: 0; bottom: 0; width: auto !important; height: 100% !important; border: 0 !important; }
-  #dg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 330px; overflow: auto; padding: 8px; box-sizing: border-box; border-right: 1px solid #ddd; font-size: 13px; }
-  #dg-side h1 { font-size: 18px; margin: 4px 0 8px; }
+__STYLE__
   #dg-side input { width: 5em; }
   .dg-src { color: #777; font-size: 11px; }
   .dg-link { border-top: 1px solid #eee; padding: 3px 0; }
@@ -79,15 +76,12 @@ PANEL = """
 </style>
 <script>
 (function () {
-  var data = JSON.parse(document.getElementById("dg-data").textContent);
-  var nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n); }));
-  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: "e" + i}, e); }));
-  network.setData({nodes: nodes, edges: edges});
+__SETUP__
   network.setOptions({physics: false, interaction: {hover: true}, layout: {improvedLayout: false},
                       edges: {smooth: false, scaling: {min: 1, max: 8}, color: {opacity: 0.35}}});
   network.fit();
   document.body.setAttribute("data-stable", "1");
-  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+__EL__
   var min = document.getElementById("dg-min");
   min.value = String(data.least);
   function apply() {
@@ -118,4 +112,4 @@ PANEL = """
   apply();
 })();
 </script>
-"""
+""")

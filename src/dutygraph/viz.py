@@ -101,7 +101,28 @@ def graph_data(ws, jurisdictions=(), themes=()) -> dict:
             "legend": KIND_LABELS, "colours": KIND_COLOURS, "big": len(nodes) > BIG}
 
 
-PANEL = """
+# what both pages' panels share: the panel's place beside the network, the data read into vis's
+# DataSets, and an element made with its text as text (never as markup)
+PAGE_STYLE = """  body { margin: 0; font-family: sans-serif; }
+  #mynetwork { position: absolute; left: 340px; right: 0; top: 0; bottom: 0; width: auto !important; height: 100% !important; border: 0 !important; }
+  #dg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 330px; overflow: auto; padding: 8px; box-sizing: border-box; border-right: 1px solid #ddd; font-size: 13px; }
+  #dg-side h1 { font-size: 18px; margin: 4px 0 8px; }
+"""
+PAGE_SETUP = """  var data = JSON.parse(document.getElementById("dg-data").textContent);
+  var nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n); }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: "e" + i}, e); }));
+  network.setData({nodes: nodes, edges: edges});
+"""
+PAGE_EL = """  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+"""
+
+
+def panel(text: str) -> str:
+    """A page's panel with the shared style and script set in."""
+    return text.replace("__STYLE__\n", PAGE_STYLE).replace("__SETUP__\n", PAGE_SETUP).replace("__EL__\n", PAGE_EL)
+
+
+PANEL = panel("""
 <div id="dg-side">
   <h1>dutygraph</h1>
   <input id="dg-search" type="search" placeholder="Search units, themes, laws 搜索">
@@ -116,10 +137,7 @@ PANEL = """
 </div>
 <script type="application/json" id="dg-data">__DATA__</script>
 <style>
-  body { margin: 0; font-family: sans-serif; }
-  #mynetwork { position: absolute; left: 340px; right: 0; top: 0; bottom: 0; width: auto !important; height: 100% !important; border: 0 !important; }
-  #dg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 330px; overflow: auto; padding: 8px; box-sizing: border-box; border-right: 1px solid #ddd; font-size: 13px; }
-  #dg-side h1 { font-size: 18px; margin: 4px 0 8px; }
+__STYLE__
   #dg-side input, #dg-side select { width: 100%; margin: 2px 0 8px; }
   #dg-legend span { display: inline-block; margin-right: 8px; }
   #dg-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 3px; border-radius: 2px; }
@@ -129,16 +147,13 @@ PANEL = """
 </style>
 <script>
 (function () {
-  var data = JSON.parse(document.getElementById("dg-data").textContent);
-  var nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n); }));
-  var edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({id: "e" + i}, e); }));
-  network.setData({nodes: nodes, edges: edges});
+__SETUP__
   network.setOptions({physics: data.big ? false : {stabilization: {iterations: 300}}, interaction: {hover: true},
                       layout: {improvedLayout: !data.big}, edges: {scaling: {min: 1, max: 6}, color: {opacity: 0.5}}});
   function settle() { network.setOptions({physics: false}); document.body.setAttribute("data-stable", "1"); }
   network.once("stabilizationIterationsDone", settle);
   setTimeout(settle, 8000);   // in case stabilisation ended before the listener was set
-  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+__EL__
   var jur = document.getElementById("dg-jur"), theme = document.getElementById("dg-theme"), search = document.getElementById("dg-search");
   var atype = document.getElementById("dg-type"), layout = document.getElementById("dg-layout");
   data.jurisdictions.forEach(function (j) { var o = el("option", j[1]); o.value = j[0]; jur.appendChild(o); });
@@ -206,7 +221,7 @@ PANEL = """
   apply();
 })();
 </script>
-"""
+""")
 
 
 def _too_large(size: str):
