@@ -154,3 +154,58 @@ def test_a_damaged_store_is_detected_and_rebuilt(tiny_ws, capsys):
     assert code == 1 and "damaged" in err and "rebuild" in err and len(err.strip().splitlines()) == 1
     assert main(["build", "--workspace", str(tiny_ws)]) == 0      # build notices and loads the store again
     assert main(["duties", "--workspace", str(tiny_ws)]) == 0
+
+
+def _people_left_out_by_rdflib(ds):
+    """The rule as 0.25 applied it to an rdflib Dataset in memory (the oracle): no person, no
+    membership naming one, no finding about one, no span whose words hold a person's name, nor its
+    selectors."""
+    import re
+
+    from rdflib.namespace import FOAF, RDF
+
+    from dutygraph.namespaces import DG, OA, ORG
+
+    graphs = list(ds.graphs())
+    people = {p for g in graphs for p in g.subjects(RDF.type, FOAF.Person)}
+    names = {re.sub(r"\s", "", str(n)) for g in graphs for p in people for n in g.objects(p, FOAF.name)}
+    spans = set()
+    for g in graphs:
+        for sel, exact in g.subject_objects(OA.exact):
+            if any(n and n in re.sub(r"\s", "", str(exact)) for n in names):
+                spans |= set(g.subjects(OA.hasSelector, sel))
+    for g in graphs:
+        for p in people & set(g.subjects()):
+            g.remove((p, None, None))
+        for s in [s for s, _p, o in g.triples((None, ORG.member, None)) if o in people]:
+            g.remove((s, ORG.member, None))
+        for span in spans:
+            for sel in list(g.objects(span, OA.hasSelector)):
+                g.remove((sel, None, None))
+            g.remove((span, None, None))
+            g.remove((None, None, span))
+        for f in [f for f, o in g.subject_objects(DG.focus) if o in people]:
+            g.remove((f, None, None))
+    return ds
+
+
+def test_people_are_left_out_of_the_streamed_exports_as_the_rule_says(seed_ws):
+    from rdflib import Dataset, Graph
+    from rdflib.compare import isomorphic
+
+    from dutygraph.export import rdf_bytes
+
+    ds = Dataset()
+    ds.parse(seed_ws.graph_file, format="trig")
+    whole = sum(len(g) for g in ds.graphs())
+    want = _people_left_out_by_rdflib(ds)
+    union = Graph()
+    for g in want.graphs():
+        union += g
+    got = Graph().parse(data=rdf_bytes(seed_ws, "ntriples", persons=False), format="nt")
+    assert len(got) < whole and len(got) == len(union) and isomorphic(got, union)
+    back = Dataset()
+    back.parse(data=rdf_bytes(seed_ws, "trig", persons=False), format="trig")
+    kept = {str(g.identifier): g for g in back.graphs() if len(g)}
+    assert kept.keys() == {str(g.identifier) for g in want.graphs() if len(g)}
+    assert all(isomorphic(kept[str(g.identifier)], g) for g in want.graphs() if len(g))

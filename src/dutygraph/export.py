@@ -7,48 +7,62 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
 from .build import atomic_file, write_atomic
 from .errors import DutygraphError
-from .namespaces import PREFIXES
+from .namespaces import DG, FOAF, OA, ORG, PREFIXES, RDF
 from .output import to_csv
 
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig"}
 FORMATS = tuple(RDF_FORMATS) + ("csv", "graphml")
-STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}   # pyoxigraph's names
+STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML", "trig": "TRIG"}   # pyoxigraph's names
 
 
-def stream_union(ws, fmt: str, output) -> None:
-    """The union of the graph file's named graphs in a triple format, written to the binary file
-    ``output`` as the file is read: pyoxigraph's parser and serializer keep every term as written
-    (offsets stay xsd:nonNegativeInteger, which its store would make xsd:integer) in constant memory,
-    where rdflib held the national graph's 16 M triples in memory. A triple in several graphs is
-    written once per graph: the same graph once read."""
+def stream(ws, fmt: str, output, persons: bool = True) -> None:
+    """The graph written to the binary file ``output`` as the graph file is read — the triple formats
+    as the union of its named graphs, TriG with them — by pyoxigraph's parser and serializer: every
+    term as written (offsets stay xsd:nonNegativeInteger, which its store makes xsd:integer), in
+    constant memory, where rdflib held the national graph's 16 M triples. A triple in several graphs
+    is written once for each: the same graph once read. ``persons=False`` leaves people out."""
     import pyoxigraph as ox
 
-    if not ws.graph_file.exists():
-        raise DutygraphError(f"no graph at {ws.graph_file}: run 'dutygraph build' first")
+    _check_graph(ws)
+    quads = _quads(ws.graph_file) if persons else kept_quads(ws.graph_file)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt != "ntriples" else None
     try:
-        quads = ox.parse(path=str(ws.graph_file), format=ox.RdfFormat.TRIG)
-        ox.serialize((q.triple for q in quads), output, format=getattr(ox.RdfFormat, STREAMED[fmt]), prefixes=prefixes)
+        ox.serialize(quads if fmt == "trig" else (q.triple for q in quads), output,
+                     format=getattr(ox.RdfFormat, STREAMED[fmt]), prefixes=prefixes)
     except SyntaxError as exc:
         raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
 
 
-def _dataset(ws):
+def _dataset(ws, persons: bool = True):
+    """The graph file in an rdflib Dataset (for JSON-LD with its context): with people left out, the
+    quads ``kept_quads`` streams are what it reads."""
     from rdflib import Dataset
 
-    if not ws.graph_file.exists():
-        raise DutygraphError(f"no graph at {ws.graph_file}: run 'dutygraph build' first")
+    _check_graph(ws)
     ds = Dataset()
     try:
-        ds.parse(ws.graph_file, format="trig")
-    except Exception as exc:  # rdflib parser errors
+        if persons:
+            ds.parse(ws.graph_file, format="trig")
+        else:
+            import pyoxigraph as ox
+
+            ds.parse(data=ox.serialize(kept_quads(ws.graph_file), None, format=ox.RdfFormat.N_QUADS), format="nquads")
+    except DutygraphError:
+        raise
+    except Exception as exc:  # rdflib's and pyoxigraph's parser errors
         raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
     return ds
+
+
+def _check_graph(ws) -> None:
+    if not ws.graph_file.exists():
+        raise DutygraphError(f"no graph at {ws.graph_file}: run 'dutygraph build' first")
 
 
 def context(ws) -> dict:
@@ -58,63 +72,71 @@ def context(ws) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["@context"] if path.exists() else {}
 
 
-def without_persons(ds):
-    """The dataset with people left out: no foaf:Person, no membership pointing to one, and no span
-    whose words hold a person's name (the roster lines)."""
-    import re
+def _quads(path: Path):
+    import pyoxigraph as ox
 
-    from rdflib.namespace import FOAF, RDF
+    return ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
 
-    from .namespaces import DG, OA, ORG
 
-    graphs = list(ds.graphs())
-    people = {p for g in graphs for p in g.subjects(RDF.type, FOAF.Person)}
-    names = {re.sub(r"\s", "", str(n)) for g in graphs for p in people for n in g.objects(p, FOAF.name)}
-    spans = set()
-    for g in graphs:
-        for sel, exact in g.subject_objects(OA.exact):
-            if any(n and n in re.sub(r"\s", "", str(exact)) for n in names):
-                spans |= set(g.subjects(OA.hasSelector, sel))
-    for g in graphs:
-        for p in people & set(g.subjects()):
-            g.remove((p, None, None))
-        for s in [s for s, _p, o in g.triples((None, ORG.member, None)) if o in people]:
-            g.remove((s, ORG.member, None))
-        for span in spans:
-            for sel in list(g.objects(span, OA.hasSelector)):
-                g.remove((sel, None, None))
-            g.remove((span, None, None))
-            g.remove((None, None, span))
-        for f in [f for f, o in g.subject_objects(DG.focus) if o in people]:
-            g.remove((f, None, None))
-    return ds
+def left_out(path: Path) -> tuple[set, set, set]:
+    """What leaving people out removes, found in passes over the graph file (constant memory but for
+    what is found): the subjects whose every triple goes (people, the findings about them, the spans
+    whose words hold a person's name and those spans' selectors), the spans no triple may point to,
+    and the people no membership may name. A name is matched without its spaces (a PDF's 王 珊)."""
+    import pyoxigraph as ox
+
+    def iri(ns, name):
+        return ox.NamedNode(str(ns[name]))
+
+    kind, person, name, focus = iri(RDF, "type"), iri(FOAF, "Person"), iri(FOAF, "name"), iri(DG, "focus")
+    exact, selector = iri(OA, "exact"), iri(OA, "hasSelector")
+    people, named, about = set(), [], []
+    for q in _quads(path):
+        if q.predicate == kind and q.object == person:
+            people.add(q.subject)
+        elif q.predicate == name:
+            named.append((q.subject, q.object.value))
+        elif q.predicate == focus:
+            about.append((q.subject, q.object))
+    names = {re.sub(r"\s", "", n) for s, n in named if s in people} - {""}
+    lengths = sorted({len(n) for n in names})
+    quoting = {q.subject for q in _quads(path) if q.predicate == exact and _holds_name(q.object.value, names, lengths)}
+    spans = {q.subject for q in _quads(path) if q.predicate == selector and q.object in quoting}
+    selectors = {q.object for q in _quads(path) if q.predicate == selector and q.subject in spans}
+    gone = people | {f for f, o in about if o in people} | spans | selectors
+    return gone, spans, people
+
+
+def _holds_name(text: str, names: set, lengths: list) -> bool:
+    if not names:
+        return False
+    text = re.sub(r"\s", "", text)
+    return any(text[i:i + n] in names for n in lengths for i in range(len(text) - n + 1))
+
+
+def kept_quads(path: Path):
+    """The graph file's quads with people left out (see ``left_out``), as they are read."""
+    import pyoxigraph as ox
+
+    gone, spans, people = left_out(path)
+    member = ox.NamedNode(str(ORG["member"]))
+    for q in _quads(path):
+        if q.subject in gone or q.object in spans or (q.predicate == member and q.object in people):
+            continue
+        yield q
 
 
 def rdf_bytes(ws, fmt: str, persons: bool = True) -> bytes:
-    """The export in memory, by rdflib (with people left out, and JSON-LD with its context); the
-    triple formats with everyone are streamed by ``stream_union`` instead."""
-    if fmt in STREAMED and persons:
-        buf = io.BytesIO()
-        stream_union(ws, fmt, buf)
-        return buf.getvalue()
+    """The export in memory: TriG as built, the formats pyoxigraph writes streamed into a buffer,
+    JSON-LD by rdflib with the published context."""
     if fmt == "trig" and persons:
-        return ws.graph_file.read_bytes() if ws.graph_file.exists() else _dataset(ws).serialize(format="trig").encode()
-    ds = _dataset(ws)
-    if not persons:
-        ds = without_persons(ds)
-        if fmt == "trig":
-            from .trig import serialize
-
-            return serialize({g.identifier: g for g in ds.graphs() if len(g)}).encode("utf-8")
-    if fmt == "jsonld":
-        return ds.serialize(format="json-ld", context=context(ws), auto_compact=True).encode("utf-8")
-    from rdflib import Graph
-
-    union = Graph()
-    for g in ds.graphs():
-        union += g
-    out = union.serialize(format=RDF_FORMATS[fmt])
-    return out if isinstance(out, bytes) else out.encode("utf-8")
+        _check_graph(ws)
+        return ws.graph_file.read_bytes()
+    if fmt in STREAMED:
+        buf = io.BytesIO()
+        stream(ws, fmt, buf, persons)
+        return buf.getvalue()
+    return _dataset(ws, persons).serialize(format="json-ld", context=context(ws), auto_compact=True).encode("utf-8")
 
 
 PER_LAW = ("documents", "units")   # lists of a whole law: in law-use.csv, once per law
@@ -170,13 +192,13 @@ def export(ws, fmt: str, out: str | None, persons: bool = True) -> str | bytes:
         for name, text in tables.items():
             write_atomic(target / name, text.encode("utf-8"))
         return f"wrote {', '.join(sorted(tables))} in {target}"
-    if fmt in STREAMED and persons:   # written as read, however large the graph
+    if fmt in STREAMED and not (fmt == "trig" and persons):   # written as read, however large the graph
         if not out:
-            stream_union(ws, fmt, sys.stdout.buffer)
+            stream(ws, fmt, sys.stdout.buffer, persons)
             return b""
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(Path(out)) as f:
-            stream_union(ws, fmt, f)
+            stream(ws, fmt, f, persons)
         return f"wrote {out} ({Path(out).stat().st_size} bytes)"
     data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt, persons)
     if not out:
