@@ -1,7 +1,8 @@
-"""The graph in other formats: TriG as built; Turtle, N-Triples, RDF/XML and JSON-LD (the union of
-the named graphs, JSON-LD keeping them as named graphs with the published context in
-``ontology/context.jsonld``); CSV tables per kind (UTF-8 with BOM, for spreadsheets); GraphML of the
-unit–theme–jurisdiction network for Gephi.
+"""The graph in other formats: TriG as built; Turtle, N-Triples and RDF/XML (the union of the named
+graphs) written as the TriG is read, so a national graph needs no memory to speak of; JSON-LD keeping
+the named graphs, with the published context in ``ontology/context.jsonld`` (rdflib, in memory);
+each of them with people left out on request; CSV tables per kind (UTF-8 with BOM, for
+spreadsheets); GraphML of the unit–theme–jurisdiction network for Gephi.
 """
 from __future__ import annotations
 
