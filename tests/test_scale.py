@@ -35,6 +35,7 @@ def test_synth_is_reproducible_and_covers_the_genres(tmp_path):
     genres = "".join(p.read_text(encoding="utf-8") for p in (a / "corpus").glob("*.yaml"))
     for g in ("duty-list", "task-division", "roster", "mechanism", "speech"):
         assert f"- {g}" in genres
+    assert (a / "ontology" / "dutygraph.ttl").is_file() and not (a / "queries").exists()   # the library's queries, not a copy
     other = synth(tmp_path / "c", seed=4)
     assert sorted(p.name for p in (other / "corpus").iterdir()) != files or any(
         (other / "corpus" / f).read_bytes() != (a / "corpus" / f).read_bytes() for f in files)

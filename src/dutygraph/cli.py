@@ -282,9 +282,11 @@ def run(args: argparse.Namespace) -> int:
         if args.jurisdictions < 1:
             raise DutygraphError("--jurisdictions must be at least 1")
         stats = synth(ws.vocab, args.jurisdictions, Path(args.out), args.seed)
-        for name in ("ontology", "queries"):
-            if not (Path(args.out) / name).exists():
-                shutil.copytree(ws.path / name if (ws.path / name).is_dir() else Path(__file__).resolve().parents[2] / name, Path(args.out) / name)
+        # its vocabularies, the lexicon it was written with; not queries/: a copy would not follow an
+        # upgrade, and a workspace without its own asks the library's
+        if not (Path(args.out) / "ontology").exists():
+            shutil.copytree(ws.path / "ontology" if (ws.path / "ontology").is_dir() else Path(__file__).resolve().parents[2] / "ontology",
+                            Path(args.out) / "ontology")
         print(f"wrote {stats['documents']} documents for {stats['jurisdictions']} jurisdictions in {args.out}")
         return 0
     elif args.command == "docs":
