@@ -206,9 +206,9 @@ def test_serve_on_a_port_in_use_is_one_line_before_any_banner(tiny_ws):
 
 
 def test_a_workspace_copy_of_a_query_older_than_the_library_is_one_clear_error(tiny_ws, capsys):
-    """``synth`` gives a workspace its own copy of queries/, which does not follow an upgrade: a copy
-    that lacks a column the code reads is named in one line with what to do; one the workspace
-    lacks is the library's; and the user's own query runs as written."""
+    """A workspace's own copy of queries/ (``synth`` wrote one until 0.26) does not follow an upgrade:
+    a copy that lacks a column the code reads is named in one line with what to do; a query the
+    workspace lacks is the library's; and the user's own query runs as written."""
     assert main(["build", "--workspace", str(tiny_ws)]) == 0
     own = tiny_ws / "queries" / "tasks.rq"
     text = own.read_text(encoding="utf-8")

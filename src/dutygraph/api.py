@@ -162,7 +162,7 @@ class Workspace:
         return q
 
     def _check_current(self, q: qlib.Query) -> None:
-        """A workspace's own copy of a library query (``synth`` writes one) does not follow an
+        """A workspace's own copy of a library query (``synth`` wrote one until 0.26) does not follow an
         upgrade: where it gives fewer columns than this dutygraph's, the code reading it would fail
         on a missing one, so it is refused with what to do."""
         lib = self._project_library.get(q.name)
