@@ -68,9 +68,9 @@ class Workspace:
         """The project's query library with the workspace's own ``queries/`` over it: a query of
         its own adds to the library, and one of a library query's name takes its place."""
         own = self.path / "queries"
-        if not own.is_dir() or own.resolve() == (PROJECT / "queries").resolve():
-            return qlib.library(PROJECT / "queries")
-        return {**self._project_library, **qlib.library(own)}
+        if own.is_dir() and own.resolve() != (PROJECT / "queries").resolve():
+            return {**self._project_library, **qlib.library(own)}
+        return self._project_library or qlib.library(PROJECT / "queries")   # none anywhere: that error
 
     @functools.cached_property
     def _project_library(self) -> dict[str, qlib.Query]:
