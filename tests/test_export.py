@@ -45,6 +45,25 @@ def test_jsonld_uses_the_published_context(seed_ws):
     assert '"participant"' in text and '"theme"' in text and "市公安局" in text
 
 
+def test_jsonld_in_pieces_by_two_processes_is_the_same_dataset(seed_ws, built, monkeypatch):
+    """A large graph file is compacted a piece at a time by two processes; a graph cut in pieces is
+    several graph objects of one @id, which a JSON-LD reader merges back into that graph."""
+    import json
+
+    from dutygraph import export
+
+    monkeypatch.setattr(export, "JSONLD_PIECE", 40)
+    monkeypatch.setattr(export, "JSONLD_POOL_FROM", 0)
+    data = rdf_bytes(seed_ws, "jsonld")
+    ids = [g["@id"] for g in json.loads(data)["@graph"] if "@graph" in g]
+    assert len(ids) > len(set(ids)) > 5   # cut in pieces
+    back = Dataset()
+    back.parse(data=data, format="json-ld")
+    want = {str(g.identifier): g for g in built[0].graphs() if len(g)}
+    got = {str(g.identifier): g for g in back.graphs() if len(g)}
+    assert sorted(got) == sorted(want) and all(isomorphic(got[n], g) for n, g in want.items())
+
+
 def test_csv_tables_per_kind_with_bom(seed_ws, tmp_path):
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv"), "--workspace", str(seed_ws.path)]) == 0
     for name in ("duties", "tasks", "members", "laws"):
@@ -131,7 +150,7 @@ def test_a_damaged_graph_file_is_one_error_and_keeps_the_export_there(tmp_path, 
     (tmp_path / "graph" / "dutygraph.trig").write_text("<a> <b> <c> .\ngarbage <<<", encoding="utf-8")
     out = tmp_path / "out.ttl"
     out.write_text("the export before", encoding="utf-8")
-    for fmt in ("turtle", "ntriples", "rdfxml"):
+    for fmt in ("turtle", "ntriples", "rdfxml", "jsonld"):
         assert main(["export", "--format", fmt, "--out", str(out), "--workspace", str(tmp_path)]) == 1
         err = capsys.readouterr().err
         assert "dutygraph.trig is damaged" in err and len(err.strip().splitlines()) == 1

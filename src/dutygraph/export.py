@@ -1,8 +1,8 @@
 """The graph in other formats: TriG as built; Turtle, N-Triples and RDF/XML (the union of the named
 graphs) written as the TriG is read, so a national graph needs no memory to speak of; JSON-LD keeping
-the named graphs, with the published context in ``ontology/context.jsonld`` (rdflib, in memory);
-each of them with people left out on request; CSV tables per kind (UTF-8 with BOM, for
-spreadsheets); GraphML of the unit–theme–jurisdiction network for Gephi.
+the named graphs, with the published context in ``ontology/context.jsonld``, compacted by rdflib a
+piece at a time as the TriG is read; each of them with people left out on request; CSV tables per
+kind (UTF-8 with BOM, for spreadsheets); GraphML of the unit–theme–jurisdiction network for Gephi.
 """
 from __future__ import annotations
 
@@ -40,25 +40,109 @@ def stream(ws, fmt: str, output, persons: bool = True) -> None:
         raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
 
 
-def _dataset(ws, persons: bool = True):
-    """The graph file in an rdflib Dataset (for JSON-LD with its context): with people left out, the
-    quads ``kept_quads`` streams are what it reads."""
-    from rdflib import Dataset
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+JSONLD_PIECE = 20_000   # triples rdflib compacts at once: a national graph's largest (statistics, 1.1 M) in pieces
+JSONLD_POOL_FROM = 64 << 20   # a graph file this large is compacted by two processes
 
+
+def stream_jsonld(ws, output, persons: bool = True) -> None:
+    """JSON-LD with the published context written to the binary file ``output`` as the graph file
+    is read: each named graph (the largest in pieces of whole subjects) compacted by rdflib on its
+    own — a graph object with its ``@id`` and ``@graph``, as rdflib writes a dataset — so memory
+    stays that of one piece, where the whole dataset in rdflib did not fit this machine for the
+    country. A large file is compacted by two processes, its pieces written in order."""
     _check_graph(ws)
-    ds = Dataset()
+    ctx = context(ws)
+    quads = _quads(ws.graph_file) if persons else kept_quads(ws.graph_file)
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=2)[:-2]
+    output.write(f'{head},\n  "@graph": ['.encode("utf-8"))
+    first = True
     try:
-        if persons:
-            ds.parse(ws.graph_file, format="trig")
-        else:
-            import pyoxigraph as ox
-
-            ds.parse(data=ox.serialize(kept_quads(ws.graph_file), None, format=ox.RdfFormat.N_QUADS), format="nquads")
-    except DutygraphError:
-        raise
-    except Exception as exc:  # rdflib's and pyoxigraph's parser errors
+        for text in _compacted(_pieces(quads), ctx, ws.graph_file.stat().st_size >= JSONLD_POOL_FROM):
+            if text:
+                output.write((("\n" if first else ",\n") + text).encode("utf-8"))
+                first = False
+    except SyntaxError as exc:
         raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
-    return ds
+    output.write(b"\n  ]\n}\n")
+
+
+def _pieces(quads):
+    """(graph IRI or None for the default graph, N-Triples of its next piece): a graph's triples as
+    read, cut only where a subject ends once a piece has ``JSONLD_PIECE`` triples."""
+    import pyoxigraph as ox
+
+    piece, graph, subject = [], None, None
+    for q in quads:
+        if piece and (q.graph_name != graph or (len(piece) >= JSONLD_PIECE and q.subject != subject)):
+            yield _graph_name(graph), ox.serialize(piece, None, format=ox.RdfFormat.N_TRIPLES)
+            piece = []
+        graph, subject = q.graph_name, q.subject
+        piece.append(q.triple)
+    if piece:
+        yield _graph_name(graph), ox.serialize(piece, None, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _graph_name(graph):
+    import pyoxigraph as ox
+
+    return None if isinstance(graph, ox.DefaultGraph) else graph.value
+
+
+def _compacted(pieces, ctx: dict, pool: bool):
+    """The pieces' JSON texts in order: compacted here, or by two processes with a few pieces queued."""
+    if not pool:
+        yield from (compact_piece(graph, data, ctx) for graph, data in pieces)
+        return
+    import collections
+    import concurrent.futures
+    import multiprocessing as mp
+
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as ex:
+        queued = collections.deque()
+        try:
+            for graph, data in pieces:
+                queued.append(ex.submit(compact_piece, graph, data, ctx))
+                if len(queued) >= 6:
+                    yield queued.popleft().result()
+            while queued:
+                yield queued.popleft().result()
+        except concurrent.futures.process.BrokenProcessPool:
+            raise DutygraphError("a process compacting the JSON-LD was stopped (out of memory, or killed); "
+                                 "the export was not finished: run it again") from None
+
+
+def compact_piece(graph: str | None, ntriples: bytes, ctx: dict) -> str:
+    """One piece's node objects compacted with ``ctx`` (rdflib), in its graph object unless it is of
+    the default graph, as indented JSON text for the dataset's ``@graph`` list."""
+    import pyoxigraph as ox
+    from rdflib import Graph, URIRef
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    g = Graph()
+    add = g.add
+    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):   # quicker than rdflib's parser
+        add((_rdflib(t.subject), URIRef(t.predicate.value), _rdflib(t.object)))
+    obj = from_rdf(g, context_data=ctx, auto_compact=True)
+    obj.pop("@context", None)
+    nodes = obj.get("@graph", [obj] if obj else [])
+    parts = [{"@id": graph, "@graph": nodes}] if graph is not None else nodes
+    return ",\n".join("    " + json.dumps(p, ensure_ascii=False, indent=2).replace("\n", "\n    ") for p in parts)
+
+
+def _rdflib(term):
+    """A pyoxigraph term as rdflib's (no quoted triples in this graph)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
 def _check_graph(ws) -> None:
@@ -128,16 +212,16 @@ def kept_quads(path: Path):
 
 
 def rdf_bytes(ws, fmt: str, persons: bool = True) -> bytes:
-    """The export in memory: TriG as built, the formats pyoxigraph writes streamed into a buffer,
-    JSON-LD by rdflib with the published context."""
+    """The export in memory: TriG as built, the others streamed into a buffer."""
     if fmt == "trig" and persons:
         _check_graph(ws)
         return ws.graph_file.read_bytes()
-    if fmt in STREAMED:
-        buf = io.BytesIO()
+    buf = io.BytesIO()
+    if fmt == "jsonld":
+        stream_jsonld(ws, buf, persons)
+    else:
         stream(ws, fmt, buf, persons)
-        return buf.getvalue()
-    return _dataset(ws, persons).serialize(format="json-ld", context=context(ws), auto_compact=True).encode("utf-8")
+    return buf.getvalue()
 
 
 PER_LAW = ("documents", "units")   # lists of a whole law: in law-use.csv, once per law
@@ -193,13 +277,14 @@ def export(ws, fmt: str, out: str | None, persons: bool = True) -> str | bytes:
         for name, text in tables.items():
             write_atomic(target / name, text.encode("utf-8"))
         return f"wrote {', '.join(sorted(tables))} in {target}"
-    if fmt in STREAMED and not (fmt == "trig" and persons):   # written as read, however large the graph
+    if fmt in RDF_FORMATS and not (fmt == "trig" and persons):   # written as read, however large the graph
+        write = stream_jsonld if fmt == "jsonld" else lambda ws, f, persons: stream(ws, fmt, f, persons)
         if not out:
-            stream(ws, fmt, sys.stdout.buffer, persons)
+            write(ws, sys.stdout.buffer, persons)
             return b""
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(Path(out)) as f:
-            stream(ws, fmt, f, persons)
+            write(ws, f, persons)
         return f"wrote {out} ({Path(out).stat().st_size} bytes)"
     data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt, persons)
     if not out:
