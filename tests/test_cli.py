@@ -1,9 +1,12 @@
 """The command line as a user meets it: exit codes, one-line errors, formats, and a graph/ that bad
 input never touches."""
+import io
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -226,3 +229,32 @@ def test_a_workspace_copy_of_a_query_older_than_the_library_is_one_clear_error(t
     own.write_text(text, encoding="utf-8")
     capsys.readouterr()
     assert main(["tasks", "--workspace", str(tiny_ws), "--format", "json"]) == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_long_answer_says_on_a_terminal_what_it_waits_for(monkeypatch):
+    from dutygraph.output import waiting
+
+    monkeypatch.delenv("DUTYGRAPH_PROGRESS", raising=False)
+    term = _Terminal()
+    with waiting("dutygraph duties: asking the store", term, after=0.05):
+        deadline = time.monotonic() + 10
+        while term.getvalue().count("\r") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    text = term.getvalue()
+    ticks = re.findall(r"\rdutygraph duties: asking the store … (\d+) s", text)   # each second, counted
+    assert len(ticks) >= 2 and int(ticks[1]) > int(ticks[0])
+    assert text.endswith("\r") and text.rsplit("\r", 2)[-2].strip() == ""   # cleared when the answer came
+    quick = _Terminal()
+    with waiting("x", quick, after=5):
+        pass
+    assert quick.getvalue() == ""
+    for stream, env in ((io.StringIO(), "1"), (_Terminal(), "0")):   # a pipe or a file; switched off
+        monkeypatch.setenv("DUTYGRAPH_PROGRESS", env)
+        with waiting("x", stream, after=0):
+            time.sleep(0.1)
+        assert stream.getvalue() == ""

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .api import Workspace
 from .errors import DutygraphError, os_error_line
-from .output import render
+from .output import render, waiting
 from .viz import PAGE_LIMIT
 
 EPILOG = """examples:
@@ -39,7 +39,7 @@ environment:
                            back when asked again)
   DUTYGRAPH_THREADS=N      parts a query written in parts is answered in at once, each by a worker
                            process on the store on disk (default: one per core, at most 4; 1: whole)
-  DUTYGRAPH_PROGRESS=0     no progress line on long builds
+  DUTYGRAPH_PROGRESS=0     no progress line on long builds, nor a waiting line on long answers
   DUTYGRAPH_SPARQL_USER, DUTYGRAPH_SPARQL_PASSWORD    an endpoint's credentials
   DUTYGRAPH_CREDENTIALS=FILE   or a file of user=… and password=… lines only you can read
                            (default: ~/.config/dutygraph/credentials)
@@ -224,40 +224,18 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(summary.lines()))
         print("graph/dutygraph.trig " + ("written" if summary.changed else "unchanged"))
         return 0
-    if args.command == "validate":
-        rows = ws.validate(args.severity)
-    elif args.command == "duties":
-        rows = ws.duties(args.theme, args.jurisdiction, args.agency_type, args.target_group)
-    elif args.command == "tasks":
-        rows = ws.tasks(args.jurisdiction)
-    elif args.command == "members":
-        rows = ws.members(args.jurisdiction)
-    elif args.command == "laws":
-        rows = ws.laws(args.jurisdiction)
-    elif args.command == "query":
-        if args.list or not args.name:
-            rows = [{"name": q.name, "title": q.title, "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.params.values())}
-                    for q in ws.library.values()]
-        else:
-            rows = ws.query(args.name, _params(args.param))
-    elif args.command == "ingest":
+    if args.command in LISTINGS:
+        with waiting(f"dutygraph {args.command}: asking {'the endpoint' if ws.endpoint else 'the store'}"):
+            text = render(_rows(ws, args), fmt)
+        sys.stdout.write(text)
+        return 0
+    if args.command == "ingest":
         return _ingest(ws, args)
-    elif args.command == "compare":
-        from .analysis import compare
-
-        rows = compare(ws, args.places, args.by, args.texts)
-    elif args.command == "gaps":
-        from .analysis import gaps
-
-        rows = [g for g in gaps(ws, args.jurisdiction) if not args.kind or g["kind"] in args.kind]
-    elif args.command == "network":
-        from .analysis import centrality
-
-        rows = centrality(ws, args.kind, args.measure, args.jurisdiction)
     elif args.command == "export":
         from .export import export
 
-        result = export(ws, args.export_format, args.out, persons=not args.no_persons)
+        with waiting(args.out and f"dutygraph export: writing {args.out}"):
+            result = export(ws, args.export_format, args.out, persons=not args.no_persons)
         if isinstance(result, bytes):
             sys.stdout.buffer.write(result)
         else:
@@ -318,10 +296,40 @@ def run(args: argparse.Namespace) -> int:
         path, stats = write_page(ws, out, args.jurisdiction, args.theme, whole=args.whole)
         print(f"wrote {path} ({stats['nodes']} nodes, {stats['edges']} edges)")
         return 0
-    else:  # pragma: no cover - argparse rejects unknown commands
-        raise DutygraphError(f"unknown command {args.command}")
-    sys.stdout.write(render(rows, fmt))
-    return 0
+    raise DutygraphError(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it
+
+
+LISTINGS = ("validate", "duties", "tasks", "members", "laws", "query", "compare", "gaps", "network")
+
+
+def _rows(ws: Workspace, args: argparse.Namespace) -> list[dict]:
+    """The rows a listing command prints."""
+    if args.command == "validate":
+        return ws.validate(args.severity)
+    if args.command == "duties":
+        return ws.duties(args.theme, args.jurisdiction, args.agency_type, args.target_group)
+    if args.command == "tasks":
+        return ws.tasks(args.jurisdiction)
+    if args.command == "members":
+        return ws.members(args.jurisdiction)
+    if args.command == "laws":
+        return ws.laws(args.jurisdiction)
+    if args.command == "query":
+        if args.list or not args.name:
+            return [{"name": q.name, "title": q.title, "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.params.values())}
+                    for q in ws.library.values()]
+        return ws.query(args.name, _params(args.param))
+    if args.command == "compare":
+        from .analysis import compare
+
+        return compare(ws, args.places, args.by, args.texts)
+    if args.command == "gaps":
+        from .analysis import gaps
+
+        return [g for g in gaps(ws, args.jurisdiction) if not args.kind or g["kind"] in args.kind]
+    from .analysis import centrality
+
+    return centrality(ws, args.kind, args.measure, args.jurisdiction)
 
 
 def _ingest(ws: Workspace, args) -> int:

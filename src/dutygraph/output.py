@@ -1,10 +1,15 @@
 """Every listing as a table, JSON (one array of objects, UTF-8, not escaped) or CSV."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import re
+import sys
+import threading
+import time
 
 from .text import display_width
 
@@ -93,3 +98,34 @@ def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
     if fmt == "csv":
         return to_csv(rows)
     return table(rows, columns)
+
+
+@contextlib.contextmanager
+def waiting(what: str, stream=None, after: float = 2.0):
+    """On a terminal, once an answer takes more than ``after`` seconds, a line saying what is awaited
+    and for how long, each second, cleared when the answer comes: a national listing takes half a
+    minute on one machine, which a silent terminal does not say. Not on a pipe or a file, nor with
+    DUTYGRAPH_PROGRESS=0, nor when ``what`` is empty."""
+    stream = stream or sys.stderr
+    if not what or not stream.isatty() or os.environ.get("DUTYGRAPH_PROGRESS", "1") == "0":
+        yield
+        return
+    done, start, shown = threading.Event(), time.perf_counter(), []
+
+    def tick() -> None:
+        while not done.wait(1.0 if shown else after):
+            line = f"{what} … {int(time.perf_counter() - start)} s"
+            stream.write("\r" + line)
+            stream.flush()
+            shown.append(len(line))
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+        if shown:
+            stream.write("\r" + " " * (display_width(what) + 12) + "\r")
+            stream.flush()
