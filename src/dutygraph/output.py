@@ -1,4 +1,5 @@
-"""Every listing as a table, JSON (one array of objects, UTF-8, not escaped) or CSV."""
+"""Every listing as a table, JSON (one array of objects, UTF-8, not escaped) or CSV; on a terminal,
+what a long answer is waited for."""
 from __future__ import annotations
 
 import contextlib
@@ -117,7 +118,7 @@ def waiting(what: str, stream=None, after: float = 2.0):
             line = f"{what} … {int(time.perf_counter() - start)} s"
             stream.write("\r" + line)
             stream.flush()
-            shown.append(len(line))
+            shown.append(display_width(line))
 
     ticker = threading.Thread(target=tick, daemon=True)
     ticker.start()
@@ -127,5 +128,5 @@ def waiting(what: str, stream=None, after: float = 2.0):
         done.set()
         ticker.join()
         if shown:
-            stream.write("\r" + " " * (display_width(what) + 12) + "\r")
+            stream.write("\r" + " " * max(shown) + "\r")
             stream.flush()
