@@ -2,6 +2,7 @@
 the ontology page and the heat map are written."""
 import csv
 import io
+import os
 
 import pytest
 from rdflib import Dataset, Graph
@@ -62,6 +63,23 @@ def test_jsonld_in_pieces_by_two_processes_is_the_same_dataset(seed_ws, built, m
     want = {str(g.identifier): g for g in built[0].graphs() if len(g)}
     got = {str(g.identifier): g for g in back.graphs() if len(g)}
     assert sorted(got) == sorted(want) and all(isomorphic(got[n], g) for n, g in want.items())
+
+
+def _stop(*_args):
+    os._exit(1)   # a worker killed (by the OOM killer, say) halfway through the export
+
+
+def test_a_jsonld_worker_stopped_is_one_error_and_keeps_the_export_there(seed_ws, tmp_path, monkeypatch, capsys):
+    from dutygraph import export
+
+    monkeypatch.setattr(export, "JSONLD_POOL_FROM", 0)
+    monkeypatch.setattr(export, "compact_piece", _stop)
+    out = tmp_path / "g.jsonld"
+    out.write_text("the export before", encoding="utf-8")
+    assert main(["export", "--format", "jsonld", "--out", str(out), "--workspace", str(seed_ws.path)]) == 1
+    err = capsys.readouterr().err
+    assert "was stopped" in err and "run it again" in err and len(err.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "the export before" and not list(tmp_path.glob(".g.jsonld.*"))
 
 
 def test_csv_tables_per_kind_with_bom(seed_ws, tmp_path):
