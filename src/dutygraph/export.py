@@ -17,25 +17,29 @@ from .errors import DutygraphError
 from .namespaces import DG, FOAF, OA, ORG, PREFIXES, RDF
 from .output import to_csv
 
-RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig"}
-FORMATS = tuple(RDF_FORMATS) + ("csv", "graphml")
-STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML", "trig": "TRIG"}   # pyoxigraph's names
+OXIGRAPH_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML", "trig": "TRIG"}   # pyoxigraph writes these
+RDF_FORMATS = ("turtle", "ntriples", "rdfxml", "jsonld", "trig")
+FORMATS = RDF_FORMATS + ("csv", "graphml")
 
 
 def stream(ws, fmt: str, output, persons: bool = True) -> None:
     """The graph written to the binary file ``output`` as the graph file is read — the triple formats
-    as the union of its named graphs, TriG with them — by pyoxigraph's parser and serializer: every
-    term as written (offsets stay xsd:nonNegativeInteger, which its store makes xsd:integer), in
-    constant memory, where rdflib held the national graph's 16 M triples. A triple in several graphs
-    is written once for each: the same graph once read. ``persons=False`` leaves people out."""
+    as the union of its named graphs, TriG and JSON-LD with them — in constant memory, where rdflib
+    held the national graph's 16 M triples: by pyoxigraph's parser and serializer, every term as
+    written (offsets stay xsd:nonNegativeInteger, which its store makes xsd:integer), JSON-LD by
+    ``_write_jsonld``. A triple in several graphs is written once for each: the same graph once
+    read. ``persons=False`` leaves people out."""
     import pyoxigraph as ox
 
     _check_graph(ws)
     quads = _quads(ws.graph_file) if persons else kept_quads(ws.graph_file)
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt != "ntriples" else None
     try:
-        ox.serialize(quads if fmt == "trig" else (q.triple for q in quads), output,
-                     format=getattr(ox.RdfFormat, STREAMED[fmt]), prefixes=prefixes)
+        if fmt == "jsonld":
+            _write_jsonld(quads, output, context(ws), pool=ws.graph_file.stat().st_size >= JSONLD_POOL_FROM)
+        else:
+            ox.serialize(quads if fmt == "trig" else (q.triple for q in quads), output,
+                         format=getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]),
+                         prefixes={p: str(ns) for p, ns in PREFIXES.items()} if fmt != "ntriples" else None)
     except SyntaxError as exc:
         raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
 
@@ -45,25 +49,19 @@ JSONLD_PIECE = 20_000   # triples rdflib compacts at once: a national graph's la
 JSONLD_POOL_FROM = 64 << 20   # a graph file this large is compacted by two processes
 
 
-def stream_jsonld(ws, output, persons: bool = True) -> None:
-    """JSON-LD with the published context written to the binary file ``output`` as the graph file
-    is read: each named graph (the largest in pieces of whole subjects) compacted by rdflib on its
-    own — a graph object with its ``@id`` and ``@graph``, as rdflib writes a dataset — so memory
-    stays that of one piece, where the whole dataset in rdflib did not fit this machine for the
-    country. A large file is compacted by two processes, its pieces written in order."""
-    _check_graph(ws)
-    ctx = context(ws)
-    quads = _quads(ws.graph_file) if persons else kept_quads(ws.graph_file)
+def _write_jsonld(quads, output, ctx: dict, pool: bool) -> None:
+    """JSON-LD with the context ``ctx``: each named graph (the largest in pieces of whole subjects)
+    compacted by rdflib on its own — a graph object with its ``@id`` and ``@graph``, as rdflib
+    writes a dataset — so memory stays that of one piece, where the whole dataset in rdflib did not
+    fit this machine for the country. With ``pool``, two processes compact, the pieces written in
+    order."""
     head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=2)[:-2]
     output.write(f'{head},\n  "@graph": ['.encode("utf-8"))
     first = True
-    try:
-        for text in _compacted(_pieces(quads), ctx, ws.graph_file.stat().st_size >= JSONLD_POOL_FROM):
-            if text:
-                output.write((("\n" if first else ",\n") + text).encode("utf-8"))
-                first = False
-    except SyntaxError as exc:
-        raise DutygraphError(f"{ws.graph_file} is damaged ({str(exc).splitlines()[0][:100]}); run 'dutygraph build'") from None
+    for text in _compacted(_pieces(quads), ctx, pool):
+        if text:
+            output.write((("\n" if first else ",\n") + text).encode("utf-8"))
+            first = False
     output.write(b"\n  ]\n}\n")
 
 
@@ -217,10 +215,7 @@ def rdf_bytes(ws, fmt: str, persons: bool = True) -> bytes:
         _check_graph(ws)
         return ws.graph_file.read_bytes()
     buf = io.BytesIO()
-    if fmt == "jsonld":
-        stream_jsonld(ws, buf, persons)
-    else:
-        stream(ws, fmt, buf, persons)
+    stream(ws, fmt, buf, persons)
     return buf.getvalue()
 
 
@@ -278,13 +273,12 @@ def export(ws, fmt: str, out: str | None, persons: bool = True) -> str | bytes:
             write_atomic(target / name, text.encode("utf-8"))
         return f"wrote {', '.join(sorted(tables))} in {target}"
     if fmt in RDF_FORMATS and not (fmt == "trig" and persons):   # written as read, however large the graph
-        write = stream_jsonld if fmt == "jsonld" else lambda ws, f, persons: stream(ws, fmt, f, persons)
         if not out:
-            write(ws, sys.stdout.buffer, persons)
+            stream(ws, fmt, sys.stdout.buffer, persons)
             return b""
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(Path(out)) as f:
-            write(ws, f, persons)
+            stream(ws, fmt, f, persons)
         return f"wrote {out} ({Path(out).stat().st_size} bytes)"
     data = graphml_bytes(ws) if fmt == "graphml" else rdf_bytes(ws, fmt, persons)
     if not out:
