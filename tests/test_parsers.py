@@ -63,6 +63,21 @@ def test_paragraph_that_lost_its_unit_stays_without_holder(vocab):
     assert len([s for s in ex.statements if s.holders]) == 2   # 四、 ends the list
 
 
+def test_duty_list_numbered_items_with_the_unit_ended_by_a_full_stop(vocab):
+    text = ("二、成员单位职责\n（一）市公安局。接到家庭暴力报案后及时出警，依法调查取证。\n"
+            "2.市民政局。为遭受家庭暴力的妇女儿童提供临时庇护。\n（三）提高站位，务求实效。各部门要履职尽责。\n"
+            "③市人民法院：依法及时审查人身安全保护令申请。\n加强反家庭暴力宣传教育。\n")
+    ex = run(vocab, text, ["duty-list"])
+    got = [(holders(s)[0][:2] if s.holders else None, text[s.span[0]:s.span[1]]) for s in ex.statements]
+    assert got[:2] == [(("市公安局", "public-security"), "接到家庭暴力报案后及时出警，依法调查取证。"),
+                       (("市民政局", "civil-affairs"), "为遭受家庭暴力的妇女儿童提供临时庇护。")]
+    # a heading that ends with a full stop names no unit: its sentences lost their holder
+    assert all(h is None for h, t in got if "履职尽责" in t or "提高站位" in t)
+    court = [s for s in ex.statements if s.holders and s.holders[0][0].name == "市人民法院"]
+    assert len(court) == 1 and court[0].themes == {"domestic-violence"}   # 人身安全保护令, not 安全保护
+    assert [t for h, t in got if h is None][-1] == "加强反家庭暴力宣传教育。"
+
+
 def test_unit_names_match_longest_first(vocab):
     text = "市人民政府办公室：统筹协调妇女儿童工作。\n市民政局：负责社会救助。\n"
     ex = run(vocab, text, ["duty-list"])
@@ -117,6 +132,24 @@ def test_roster_names_with_spaces_two_posts_and_group_labels(vocab):
     assert rows[3][:4] == ("王珊", "市委宣传部", "副部长", "member")   # label carried from 成员
     assert rows[4][:3] == ("王珊", "网信办", "主任")
     assert rows[5][1:3] == ("市总工会", "党组书记") and rows[6][1:3] == ("市总工会", "副主席")
+
+
+def test_roster_several_people_a_line_with_their_titles_in_brackets(vocab):
+    text = ("三、组织保障\n成立琼海市预防和制止家庭暴力工作协调小组。\n组长：陈海涛（市人民政府副市长）\n"
+            "副组长：林晓红（市妇联主席）、王建国（市公安局副局长）\n成员：李 明（市民政局副局长），黄丽（市司法局副局长）\n")
+    ex = run(vocab, text, ["roster"], body=None)
+    rows = [(m.person, m.unit.name, m.post, m.role, m.body) for m in ex.memberships]
+    body = "琼海市预防和制止家庭暴力工作协调小组"
+    assert rows == [("陈海涛", "市人民政府", "副市长", "leader", body), ("林晓红", "市妇联", "主席", "deputy-leader", body),
+                    ("王建国", "市公安局", "副局长", "deputy-leader", body), ("李明", "市民政局", "副局长", "member", body),
+                    ("黄丽", "市司法局", "副局长", "member", body)]
+    wang = ex.memberships[2]
+    assert text[wang.span[0]:wang.span[1]] == "王建国（市公安局副局长）"   # each person's own words, not the line's
+    assert text[wang.person_span[0]:wang.person_span[1]] == "王建国"
+    founded = run(vocab, "成立以副市长为组长的妇女儿童工作委员会。\n主任：李明（市人民政府副市长）\n", ["roster"], body=None)
+    assert [m.body for m in founded.memberships] == ["妇女儿童工作委员会"]
+    # a line that is not all people with their titles is not read as a roster line
+    assert not run(vocab, "成员：李明（市民政局副局长）等同志参加。\n", ["roster"], body=None).memberships
 
 
 def test_posts_assigned_in_prose_and_the_office_host(vocab):

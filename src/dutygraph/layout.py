@@ -18,6 +18,8 @@ BARE_NUMBER = re.compile(r"^\d{1,4}$")
 HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节部分])")
 SUBHEADING = re.compile(r"^\(\s*[一二三四五六七八九十]+\s*\)")
 ITEM = re.compile(r"^(?:\d{1,3}\s*[.、]\s*(?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+[是要]|附件|同志们)")
+# the number a list item opens with: 1. 1、 (一) (1) 一、 ①
+MARKER = re.compile(r"^(?:\d{1,3}\s*[.、](?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+、|[\u2460-\u2473])\s*")
 TERMINAL = "。!?！？:：;；”\"」』"
 PUNCT = re.compile(r"[,，。;；:：、!?！？]")
 

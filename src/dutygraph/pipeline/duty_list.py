@@ -1,8 +1,10 @@
-"""Unit-and-duties lists: ``名称  职责`` and ``名称：职责`` layouts, in prose or broken by a PDF.
+"""Unit-and-duties lists: ``名称  职责``, ``名称：职责`` and ``（一）名称。职责`` layouts, in prose or
+broken by a PDF.
 
-A list starts at the first line that opens with a unit name and a colon (or a wide gap) and runs to
-the next heading. A paragraph inside it that names no unit is a duty that lost its holder: it stays,
-without one, and ``gaps`` reports it.
+A list starts at the first line that opens with a unit name (after the item's number, if any) and a
+colon, a wide gap or a full stop, and runs to the next heading; a name the vocabularies do not know
+counts only before a colon (so that 提高站位。 stays a heading). A paragraph inside it that names no
+unit is a duty that lost its holder: it stays, without one, and ``gaps`` reports it.
 """
 from __future__ import annotations
 
@@ -14,11 +16,18 @@ from .. import layout
 from .matchers import Context
 from .statements import clauses, make, role_of
 
-GAP = re.compile(r"^(?::|\s{2,}|\t|\s(?=[\u4e00-\u9fff]))")
+GAP = re.compile(r"^(?::|。|\s{2,}|\t|\s(?=[\u4e00-\u9fff]))")
 
 
-def unit_head(ctx: Context, view: View) -> tuple[UnitRef, int] | None:
-    """The unit a line opens with and where its duties start, or None."""
+def unit_head(ctx: Context, line: View) -> tuple[UnitRef, int] | None:
+    """The unit a line opens with (after its item number) and where its duties start, or None."""
+    marker = layout.MARKER.match(line.text)
+    skip = marker.end() if marker else 0
+    head = _head(ctx, line[skip:])
+    return None if head is None else (head[0], skip + head[1])
+
+
+def _head(ctx: Context, view: View) -> tuple[UnitRef, int] | None:
     compact = view.without(" \t")
     hit = ctx.units.at_start(compact.text)
     ref = None

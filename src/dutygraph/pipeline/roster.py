@@ -1,7 +1,9 @@
 """Rosters: who sits on a committee or group, for which unit, in which post.
 
 Handles names with spaces inside (王 珊), a group label written only on the first line of its group
-(组长：… / 成员：… then bare lines), titles holding several posts (市委宣传部副部长、网信办主任), and
+(组长：… / 成员：… then bare lines), titles holding several posts (市委宣传部副部长、网信办主任),
+several people on a line each with the title in brackets (李明（市民政局副局长）、黄丽（…）), the group a
+roster is of named in a heading (…人员名单) or where it is set up (成立……协调小组。), and
 sentences that assign a post to a unit (总召集人由市政府分管副市长担任; 办公室设在市妇联).
 """
 from __future__ import annotations
@@ -16,6 +18,8 @@ from .matchers import Context
 CJK = "\u4e00-\u9fff"
 LABEL = re.compile(r"^(?P<label>(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员))\s*:\s*")
 PERSON = re.compile(rf"^[{CJK}](?:\s?[{CJK}]){{1,3}}$")
+BRACKETED = re.compile(rf"(?P<person>[{CJK}](?:\s?[{CJK}]){{1,3}})\s*\((?P<title>[^()]+)\)\s*(?:[、,;]\s*|$)")
+FOUNDED = re.compile(r"成立(?:[^,;。:、]*?的)?(?P<body>[^,;。:、的]{2,40}?(?:领导小组|协调小组|工作小组|协调组|委员会|联席会议))(?=[,;。:]|$)")
 BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)(?:组成人员名单|成员名单|人员名单|组成人员|名单)$")
 ASSIGN = re.compile(r"(?P<role>[^,;。:由]{2,8}?)由(?P<who>[^,;。]{2,40}?)(?:担任|兼任)")
 ASSIGN_REV = re.compile(r"(?P<who>[^,;。:]{2,40}?)担任(?P<role>[^,;。]{2,8}?)(?=[,;。]|$)")
@@ -25,13 +29,35 @@ LIST_SEP = re.compile(r"[、,]|和|及|以及|…+")
 
 
 def roster_line(ctx: Context, view: View):
-    """(label, person view, title view) for a roster line, else None."""
+    """(label, [(person view, title view, span of the person and title or None for the line)]) for a
+    roster line, else None."""
     v = view
     label = None
     m = LABEL.match(v.text)
     if m:
         label = m.group("label").replace(" ", "")
         v = v[m.end():]
+    people = _bracketed(ctx, v)
+    if people:
+        return label, people
+    one = _spaced(ctx, v)
+    return None if one is None else (label, [one + (None,)])
+
+
+def _bracketed(ctx: Context, v: View) -> list:
+    """People each followed by their title in brackets, filling the line: 林晓红（市妇联主席）、…"""
+    people, at = [], 0
+    for m in BRACKETED.finditer(v.text):
+        title = v[m.start("title"):m.end("title")].strip()
+        if m.start() != at or not ctx.units.at_start(title.text.replace(" ", "")):
+            return []
+        people.append((v[m.start("person"):m.end("person")], title, v.span(m.start(), m.end("title") + 1)))
+        at = m.end()
+    return people if at == len(v.text) else []
+
+
+def _spaced(ctx: Context, v: View):
+    """(person view, title view) for a line 王 珊  市委宣传部副部长, else None."""
     tokens = []
     for t in re.finditer(r"\S+", v.text):
         tokens.append((t.start(), t.end()))
@@ -41,7 +67,7 @@ def roster_line(ctx: Context, view: View):
         name = "".join(v.text[a:b] for a, b in tokens[:k])
         title = v[tokens[k][0]:]
         if PERSON.match(v.text[:tokens[k - 1][1]]) and 2 <= len(name) <= 4 and ctx.units.at_start(title.text.replace(" ", "")):
-            return label, v[:tokens[k - 1][1]], title
+            return v[:tokens[k - 1][1]], title
     return None
 
 
@@ -77,22 +103,28 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
             if body:
                 out.member_units.extend((body, ref) for ref in enumerated_units(ctx, para))
             m = BODY_HEAD.match(para.text.replace(" ", ""))
+            founded = FOUNDED.search(para.text)
             if m:
                 named = m.group("body")
                 group_body = named if len(named) >= 2 else body
                 group_span = para.span() if len(named) >= 2 else None
                 label = None
+            elif founded:   # 成立……协调小组。 and its roster below
+                named = para[founded.start("body"):founded.end("body")]
+                group_body, group_span, label = named.written(), named.span(), None
             _assignments(ctx, para, out, body, last_heading)
             last_heading = para if layout.is_heading(para) else None
             continue
-        lab, person, title = row
+        lab, people = row
         label = lab or label
         role = ctx.group_roles.get(label or "成员", "member")
-        for unit, post in _posts(ctx, title):
-            out.memberships.append(Membership(
-                body=group_body or body or "", jurisdiction=ctx.jurisdiction, span=para.span(), unit=unit,
-                person=person.written(), person_span=person.span(), post=post, role=role,
-                body_span=group_span))
+        for person, title, span in people:
+            for unit, post in _posts(ctx, title):
+                out.memberships.append(Membership(
+                    body=group_body or body or "", jurisdiction=ctx.jurisdiction,
+                    span=span if span and len(people) > 1 else para.span(), unit=unit,
+                    person=person.written(), person_span=person.span(), post=post, role=role,
+                    body_span=group_span))
 
 
 def _assignments(ctx: Context, para: View, out: Extraction, body: str | None, heading: View | None) -> None:
