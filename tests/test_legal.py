@@ -81,6 +81,22 @@ def test_article_is_kept_with_the_mention(vocab):
     assert text[m.span[0]:m.span[1]] == "《中华人民共和国妇女权益保障法》第二十九条"
 
 
+def test_a_title_cited_in_the_document_s_title_is_a_citation_unless_the_title_issues_it(vocab):
+    from dutygraph.corpus import Document
+    from dutygraph.jurisdictions import from_code
+    from dutygraph.pipeline.extract import extract
+
+    def laws(title, first_line):
+        doc = Document(id="t", path="corpus/t.txt", text=f"{first_line}\n市公安局：依法处置家庭暴力。\n", title=title,
+                       jurisdiction=from_code("360700"), genres=("duty-list",), body=None)
+        return [m.title for m in extract(doc, vocab).laws]
+
+    carried = "赣州市贯彻落实《江西省儿童发展规划（2021—2030年）》重点任务分工方案"
+    assert laws(carried, carried) == ["江西省儿童发展规划（2021—2030年）"]   # what the document carries out
+    issued = "某市人民政府办公室关于印发《某市妇女儿童工作联席会议制度》的通知"
+    assert laws(issued, "关于印发《某市妇女儿童工作联席会议制度》的通知") == []   # the document itself
+
+
 def test_laws_listing_shows_documents_units_and_duties(seed_ws):
     laws = {law["law"]: law for law in seed_ws.laws()}
     labour = laws["中华人民共和国劳动法"]

@@ -104,6 +104,21 @@ def test_task_lead_and_support_in_either_punctuation(vocab, paren):
     assert (target.value, target.unit, target.year, target.comparison) == (60000, "人", 2020, "at-least")
 
 
+def test_task_with_its_units_on_lines_of_their_own_below_it(vocab):
+    text = ("一、儿童与健康\n1．完善儿童健康服务体系，到2025年，每千名儿童拥有儿科执业（助理）医师达到0.87名。\n"
+            "牵头单位：市卫生健康委\n责任单位：市发展改革委、市财政局\n\n"
+            "二、儿童与安全\n2．预防和控制儿童伤害。\n牵头单位：市卫生健康委、市教育局\n责任单位：市公安局\n"
+            "3．加强儿童游泳安全宣传。\n")
+    tasks = run(vocab, text, ["task-division"]).statements
+    assert [(t.number, t.group) for t in tasks] == [(1, "儿童与健康"), (2, "儿童与安全")]   # 3 names no unit
+    assert holders(tasks[0]) == [("市卫生健康委", "health", "lead"), ("市发展改革委", "development-reform", "support"),
+                                 ("市财政局", "finance", "support")]
+    assert [r for _u, _t, r in holders(tasks[1])] == ["lead", "lead", "support"]
+    assert text[tasks[0].span[0]:tasks[0].span[1]].startswith("完善儿童健康服务体系") and "牵头" not in tasks[0].text
+    a, b = tasks[0].paragraph
+    assert text[a:b].startswith("1．完善") and text[a:b].endswith("市财政局")   # the task with its units' lines
+
+
 def test_task_broken_over_lines_and_collective_holders(vocab):
     text = ("15.积极推进义务教育均衡发展,持续扩大覆盖范围,\n\n持续增加城乡互建教育联合体总量。(牵头单位:市教育局)\n"
             "16.保持城乡幼儿园毛入园率在98%以上。(牵头单位:各区县妇儿工委;责任单位:市妇儿工委各成员单位)\n")

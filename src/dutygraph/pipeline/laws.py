@@ -15,6 +15,8 @@ BRACKETED = re.compile(r"《([^《》\n]{1,80})》|〈([^〈〉《》\n]{1,60})�
 ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零\d]+条(?:第[一二三四五六七八九十\d]+款)?")
 YEARS = re.compile(r"[(（][^()（）]*(?:\d{2}|xx|XX)[^()（）]*[)）]")
 MARKS = re.compile(r"[\s“”\"‘’'《》〈〉<>「」]")
+# the verbs with which a title says it carries out what it cites: 贯彻落实《X》…方案
+CARRIES_OUT = re.compile(r"(?:贯彻|落实|实施|执行|根据|依据|依照|按照|学习)$")
 # A bare name must not run on into 法律, 法规, 法院, 法治 ...
 BARE_GUARD = r"(?![律规院官治制人])"
 
@@ -24,6 +26,16 @@ def canonical(title: str) -> str:
     t = MARKS.sub("", YEARS.sub("", title))
     t = t.replace("中华人民共和国", "", 1) if t.startswith("中华人民共和国") else t
     return t
+
+
+def is_own(title: str, own_title: str) -> bool:
+    """Whether a title cited in a document is the document itself (关于印发《X》的通知 is X), not
+    what its title says it carries out (贯彻落实《江西省儿童发展规划》重点任务分工方案)."""
+    key, own = canonical(title), canonical(own_title)
+    if not key or key not in own:
+        return False
+    cited = [m for m in BRACKETED.finditer(own_title) if canonical(m.group(1) or m.group(2)) == key]
+    return not any(CARRIES_OUT.search(own_title[:m.start()]) for m in cited)
 
 
 def kind_of(title: str, kinds: dict[str, str], places: tuple[str, ...]) -> str | None:
@@ -61,14 +73,13 @@ class LawMatcher:
         return "x-" + digest(key), kind, key
 
     def find(self, view: View, places: tuple[str, ...], own_title: str = "") -> list[LawMention]:
-        own = canonical(own_title)
         out: list[LawMention] = []
         taken: list[tuple[int, int]] = []
         for m in BRACKETED.finditer(view.text):
             title = m.group(1) or m.group(2)
             inner = BRACKETED.search(title)
             for t, (a, b) in [(title, m.span())] + ([(inner.group(1) or inner.group(2), (m.start(1) + inner.start(), m.start(1) + inner.end()))] if inner else []):
-                if own and canonical(t) and canonical(t) in own:
+                if is_own(t, own_title):
                     continue
                 out.append(self._mention(view, t, a, b, places, marked=True))
             taken.append(m.span())

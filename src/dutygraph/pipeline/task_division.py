@@ -1,5 +1,6 @@
 """Numbered task divisions: ``1.任务……（牵头单位：A；责任单位：B、C）`` in full-width or ASCII
-punctuation, tasks broken over lines, group headings (一、……) kept with their tasks.
+punctuation, or with each ``牵头单位：A`` on a line of its own below the task; tasks broken over
+lines, group headings (一、……) kept with their tasks.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ NUMBER = re.compile(r"^(?P<n>\d{1,3})\s*[.、]\s*(?!\d)")
 GROUP = re.compile(r"^(?:[一二三四五六七八九十]+)、\s*(?P<title>.+)$")
 PAREN = re.compile(r"\((?P<body>[^()]*?(?:牵头|责任|配合|协办|参与)单位[^()]*)\)\s*[。.]?\s*$")
 PART = re.compile(r"(?P<label>[^:;]*?单位)\s*:\s*(?P<units>[^;]*)")
+LABELLED = re.compile(r"^(?:主要)?(?:牵头|责任|配合|协办|参与)单位\s*:")
 SEPARATORS = re.compile(r"[、,和及]+")
 
 
@@ -62,26 +64,41 @@ def _table(ctx: Context, lines: list[layout.Line], out: Extraction) -> bool:
     return True
 
 
+def _holders(ctx: Context, view: View) -> list[tuple[UnitRef, str]]:
+    """The units of each ``牵头单位：A；责任单位：B、C`` part of a view, with their roles."""
+    holders = []
+    for part in PART.finditer(view.text):
+        role = ctx.roles.codes(part.group("label"))
+        role = "lead" if "lead" in role else "support"
+        for ref in _units(ctx, view[part.start("units"):part.end("units")]):
+            holders.append((ref, role))
+    return holders
+
+
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
     if _table(ctx, lines, out):
         return
     group = None
-    for para in layout.paragraphs(lines):
+    paras = layout.paragraphs(lines, lambda v: layout.starts_item(v) or bool(LABELLED.match(v.text)))
+    for k, para in enumerate(paras):
         g = GROUP.match(para.text)
         if g:
             group = g.group("title").strip()
             continue
         n = NUMBER.match(para.text)
-        paren = PAREN.search(para.text)
-        if not n or not paren:
+        if not n:
             continue
-        holders = []
-        inner = para[paren.start("body"):paren.end("body")]
-        for part in PART.finditer(inner.text):
-            role = ctx.roles.codes(part.group("label"))
-            role = "lead" if "lead" in role else "support"
-            for ref in _units(ctx, inner[part.start("units"):part.end("units")]):
-                holders.append((ref, role))
-        task = para[n.end():paren.start()].strip()
-        out.statements.append(make(ctx, task, "task-division", holders, para,
+        paren = PAREN.search(para.text)
+        if paren:
+            holders = _holders(ctx, para[paren.start("body"):paren.end("body")])
+            task, whole = para[n.end():paren.start()].strip(), para
+        else:   # the units on lines of their own below the task
+            below = []
+            while k + 1 + len(below) < len(paras) and LABELLED.match(paras[k + 1 + len(below)].text):
+                below.append(paras[k + 1 + len(below)])
+            if not below:
+                continue
+            holders = [h for v in below for h in _holders(ctx, v)]
+            task, whole = para[n.end():].strip(), layout.join([para] + below)
+        out.statements.append(make(ctx, task, "task-division", holders, whole,
                                    number=int(n.group("n")), group=group))
