@@ -128,12 +128,13 @@ def test_traditional_characters_keep_text_and_offsets(ws, tmp_path):
 
 def test_evaluation_set_precision_and_recall(tmp_path):
     result = evaluation_set(Path(__file__).parent / "eval" / "docs", tmp_path / "eval")
-    assert result["documents"] >= 12
+    assert result["documents"] >= 16
     rows = {(r["genre"], r["what"]): r for r in result["rows"]}
     for genre in ("duty-list", "task-division", "roster", "mechanism", "speech", "all"):
         r = rows[(genre, "units")]
         assert r["precision"] >= 0.9 and r["recall"] >= 0.9, r
-    assert rows[("roster", "members")]["precision"] >= 0.9 and rows[("roster", "members")]["recall"] >= 0.9
+    for genre in ("roster", "all"):   # all: a duty list's roster too (Qionghai's, bracketed)
+        assert rows[(genre, "members")]["precision"] >= 0.9 and rows[(genre, "members")]["recall"] >= 0.9
     assert rows[("task-division", "tasks")]["recall"] >= 0.9
 
 
