@@ -189,6 +189,17 @@ def test_each_named_mechanism_is_a_resource_with_its_duties(vocab):
     assert holders(st) == [("各部门", "all-departments", "holder")] and st.genre == "mechanism"
 
 
+def test_a_mechanism_named_at_the_head_of_its_paragraph(vocab):
+    text = ("二、主要机制\n（一）案件线索报告机制。落实强制报告制度，发现未成年人遭受侵害的，应当立即报告。\n"
+            "（二）联席会商机制：各部门要加强信息沟通，每半年召开一次会议。\n（三）提高站位，务求实效。\n")
+    ex = run(vocab, text, ["mechanism"])
+    assert [m.name for m in ex.mechanisms] == ["案件线索报告机制", "联席会商机制"]   # （三） names no mechanism
+    first = ex.mechanisms[0]
+    assert text[first.name_span[0]:first.name_span[1]] == "案件线索报告机制" and "mandatory-reporting" in first.themes
+    (st,) = ex.statements
+    assert holders(st) == [("各部门", "all-departments", "holder")] and text[st.span[0]:st.span[1]].startswith("各部门要加强信息沟通")
+
+
 # ---------------------------------------------------------------- speeches
 def test_speech_subjects_continuation_and_new_subject_after_comma(vocab):
     text = ("同志们:\n法院作为国家的审判机关,要加大对妇女儿童的保护力度。检察院要加强批捕工作;"
