@@ -167,6 +167,17 @@ def test_roster_several_people_a_line_with_their_titles_in_brackets(vocab):
     assert not run(vocab, "成员：李明（市民政局副局长）等同志参加。\n", ["roster"], body=None).memberships
 
 
+def test_roster_table_flattened_to_a_cell_a_line(vocab):
+    text = "某市妇女儿童工作委员会组成人员名单\n主  任\n张建华\n市人民政府副市长\n成  员\n李  梅\n市妇联主席\n王刚\n市教育局副局长\n"
+    ex = run(vocab, text, ["roster"], body=None)
+    rows = [(m.person, m.unit.name, m.post, m.role) for m in ex.memberships]
+    assert rows == [("张建华", "市人民政府", "副市长", "director"), ("李梅", "市妇联", "主席", "member"),
+                    ("王刚", "市教育局", "副局长", "member")]
+    assert {m.body for m in ex.memberships} == {"某市妇女儿童工作委员会"}
+    li = ex.memberships[1]
+    assert text[li.span[0]:li.span[1]] == "李  梅\n市妇联主席"   # the person's cell and the title's below it
+
+
 def test_posts_assigned_in_prose_and_the_office_host(vocab):
     text = ("（一）总召集人\n由市政府分管妇女儿童工作的副市长担任；召集人由市妇联主席担任。\n"
             "联席会议办公室设在市妇联，办公室主任由市妇联主席兼任。\n")

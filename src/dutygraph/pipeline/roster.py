@@ -2,7 +2,8 @@
 
 Handles names with spaces inside (王 珊), a group label written only on the first line of its group
 (组长：… / 成员：… then bare lines), titles holding several posts (市委宣传部副部长、网信办主任),
-several people on a line each with the title in brackets (李明（市民政局副局长）、黄丽（…）), the group a
+several people on a line each with the title in brackets (李明（市民政局副局长）、黄丽（…）), a roster
+table flattened to a cell a line (主任 / 张建华 / 市人民政府副市长), the group a
 roster is of named in a heading (…人员名单) or where it is set up (成立……协调小组。), and
 sentences that assign a post to a unit (总召集人由市政府分管副市长担任; 办公室设在市妇联).
 """
@@ -17,7 +18,8 @@ from .matchers import Context
 
 CJK = "\u4e00-\u9fff"
 LABEL = re.compile(r"^(?P<label>(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员))\s*:\s*")
-PERSON = re.compile(rf"^[{CJK}](?:\s?[{CJK}]){{1,3}}$")
+PERSON = re.compile(rf"^[{CJK}](?:\s{{0,2}}[{CJK}]){{1,3}}$")
+LABEL_ALONE = re.compile(r"^(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员)$")
 BRACKETED = re.compile(rf"(?P<person>[{CJK}](?:\s?[{CJK}]){{1,3}})\s*\((?P<title>[^()]+)\)\s*(?:[、,;]\s*|$)")
 FOUNDED = re.compile(r"成立(?:[^,;。:、]*?的)?(?P<body>[^,;。:、的]{2,40}?(?:领导小组|协调小组|工作小组|协调组|委员会|联席会议))(?=[,;。:]|$)")
 BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)(?:组成人员名单|成员名单|人员名单|组成人员|名单)$")
@@ -42,6 +44,19 @@ def roster_line(ctx: Context, view: View):
         return label, people
     one = _spaced(ctx, v)
     return None if one is None else (label, [one + (None,)])
+
+
+def table_rows(ctx: Context, lines: list[layout.Line]) -> dict:
+    """A roster table flattened to a cell a line: each person's line, with the title on the line below
+    it (张建华 / 市人民政府副市长), as a roster line; the label is on a line of its own above (主任)."""
+    rows = {}
+    for a, b in zip(lines, lines[1:]):
+        person, title = a.view, b.view
+        if (PERSON.match(person.text) and not LABEL_ALONE.match(person.text)
+                and ctx.units.at_start(person.text.replace(" ", "")) is None
+                and ctx.units.at_start(title.text.replace(" ", ""))):
+            rows[person.index[0]] = (None, [(person, title, (person.span()[0], title.span()[1]))])
+    return rows
 
 
 def _bracketed(ctx: Context, v: View) -> list:
@@ -95,10 +110,19 @@ def enumerated_units(ctx: Context, para: View) -> list:
 
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
     rows = {line.view.index[0]: r for line in lines if (r := roster_line(ctx, line.view))}
-    paras = layout.paragraphs(lines, lambda v: v.index[0] in rows or layout.starts_item(v))
+    cells = {k: r for k, r in table_rows(ctx, lines).items() if k not in rows}
+    titles = {r[1][0][1].index[0] for r in cells.values()}   # a title's line belongs to the person above
+    rows.update(cells)
+    paras = layout.paragraphs(lines, lambda v: v.index[0] in rows or v.index[0] in titles
+                              or bool(LABEL_ALONE.match(v.text)) or layout.starts_item(v))
     group_body, group_span, label, last_heading = body, None, None, None
     for para in paras:
         row = rows.get(para.index[0])
+        if para.index[0] in titles:
+            continue
+        if row is None and LABEL_ALONE.match(para.text):
+            label = para.text.replace(" ", "")
+            continue
         if row is None:
             if body:
                 out.member_units.extend((body, ref) for ref in enumerated_units(ctx, para))
@@ -122,7 +146,7 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
             for unit, post in _posts(ctx, title):
                 out.memberships.append(Membership(
                     body=group_body or body or "", jurisdiction=ctx.jurisdiction,
-                    span=span if span and len(people) > 1 else para.span(), unit=unit,
+                    span=span or para.span(), unit=unit,
                     person=person.written(), person_span=person.span(), post=post, role=role,
                     body_span=group_span))
 
