@@ -176,6 +176,8 @@ def test_roster_table_flattened_to_a_cell_a_line(vocab):
     assert {m.body for m in ex.memberships} == {"某市妇女儿童工作委员会"}
     li = ex.memberships[1]
     assert text[li.span[0]:li.span[1]] == "李  梅\n市妇联主席"   # the person's cell and the title's below it
+    # a short heading above a unit's duties is no person
+    assert not run(vocab, "职责\n市教育局：保障儿童受教育权利。\n", ["roster"], body=None).memberships
 
 
 def test_posts_assigned_in_prose_and_the_office_host(vocab):

@@ -19,6 +19,7 @@ from .matchers import Context
 CJK = "\u4e00-\u9fff"
 LABEL = re.compile(r"^(?P<label>(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员))\s*:\s*")
 PERSON = re.compile(rf"^[{CJK}](?:\s{{0,2}}[{CJK}]){{1,3}}$")
+TITLE_STOP = re.compile(r"[:;,。]")
 LABEL_ALONE = re.compile(r"^(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员)$")
 BRACKETED = re.compile(rf"(?P<person>[{CJK}](?:\s?[{CJK}]){{1,3}})\s*\((?P<title>[^()]+)\)\s*(?:[、,;]\s*|$)")
 FOUNDED = re.compile(r"成立(?:[^,;。:、]*?的)?(?P<body>[^,;。:、的]{2,40}?(?:领导小组|协调小组|工作小组|协调组|委员会|联席会议))(?=[,;。:]|$)")
@@ -54,6 +55,7 @@ def table_rows(ctx: Context, lines: list[layout.Line]) -> dict:
         person, title = a.view, b.view
         if (PERSON.match(person.text) and not LABEL_ALONE.match(person.text)
                 and ctx.units.at_start(person.text.replace(" ", "")) is None
+                and len(title.text) <= 30 and not TITLE_STOP.search(title.text)   # a title, not a duty
                 and ctx.units.at_start(title.text.replace(" ", ""))):
             rows[person.index[0]] = (None, [(person, title, (person.span()[0], title.span()[1]))])
     return rows
