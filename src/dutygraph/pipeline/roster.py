@@ -17,10 +17,11 @@ from .. import layout
 from .matchers import Context
 
 CJK = "\u4e00-\u9fff"
-LABEL = re.compile(r"^(?P<label>(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员))\s*:\s*")
+LABEL_WORD = r"(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员)"   # 组 长, 副主任 ...
+LABEL = re.compile(rf"^(?P<label>{LABEL_WORD})\s*:\s*")
+LABEL_ALONE = re.compile(rf"^{LABEL_WORD}$")   # a roster table's label cell
 PERSON = re.compile(rf"^[{CJK}](?:\s{{0,2}}[{CJK}]){{1,3}}$")
 TITLE_STOP = re.compile(r"[:;,。]")
-LABEL_ALONE = re.compile(r"^(?:[总副]\s*)?(?:召\s*集\s*人|组\s*长|主\s*任|成\s*员|委\s*员)$")
 BRACKETED = re.compile(rf"(?P<person>[{CJK}](?:\s?[{CJK}]){{1,3}})\s*\((?P<title>[^()]+)\)\s*(?:[、,;]\s*|$)")
 FOUNDED = re.compile(r"成立(?:[^,;。:、]*?的)?(?P<body>[^,;。:、的]{2,40}?(?:领导小组|协调小组|工作小组|协调组|委员会|联席会议))(?=[,;。:]|$)")
 BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)(?:组成人员名单|成员名单|人员名单|组成人员|名单)$")
