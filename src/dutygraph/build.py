@@ -37,6 +37,7 @@ from . import jurisdictions as jur
 from . import answers, statistics, suggestions, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
 from .namespaces import CV, DG, ORG, graph_iri
+from .output import progress_wanted
 from .pipeline.extract import extract
 from .rdf import DocumentWriter, Shared, inference_graph, jurisdiction_graph, shared_graph
 
@@ -249,7 +250,7 @@ class Progress:
 
     def __init__(self, total: int):
         self.total, self.done, self.start, self.last = total, 0, time.perf_counter(), 0.0
-        self.on = total >= 200 and os.environ.get("DUTYGRAPH_PROGRESS", "1") != "0"
+        self.on = total >= 200 and progress_wanted()
         self.tty = sys.stderr.isatty()
 
     def step(self) -> None:

@@ -101,6 +101,11 @@ def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
     return table(rows, columns)
 
 
+def progress_wanted() -> bool:
+    """Whether long work may say how it goes on stderr: not with DUTYGRAPH_PROGRESS=0."""
+    return os.environ.get("DUTYGRAPH_PROGRESS", "1") != "0"
+
+
 @contextlib.contextmanager
 def waiting(what: str, stream=None, after: float = 2.0):
     """On a terminal, once an answer takes more than ``after`` seconds, a line saying what is awaited
@@ -108,7 +113,7 @@ def waiting(what: str, stream=None, after: float = 2.0):
     minute on one machine, which a silent terminal does not say. Not on a pipe or a file, nor with
     DUTYGRAPH_PROGRESS=0, nor when ``what`` is empty."""
     stream = stream or sys.stderr
-    if not what or not stream.isatty() or os.environ.get("DUTYGRAPH_PROGRESS", "1") == "0":
+    if not what or not stream.isatty() or not progress_wanted():
         yield
         return
     done, start, shown = threading.Event(), time.perf_counter(), []

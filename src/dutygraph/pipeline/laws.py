@@ -28,10 +28,12 @@ def canonical(title: str) -> str:
     return t
 
 
-def is_own(title: str, own_title: str) -> bool:
+def is_own(title: str, own_title: str, own: str | None = None) -> bool:
     """Whether a title cited in a document is the document itself (关于印发《X》的通知 is X), not
-    what its title says it carries out (贯彻落实《江西省儿童发展规划》重点任务分工方案)."""
-    key, own = canonical(title), canonical(own_title)
+    what its title says it carries out (贯彻落实《江西省儿童发展规划》重点任务分工方案). ``own``:
+    ``canonical(own_title)``, when the caller has it."""
+    key = canonical(title)
+    own = canonical(own_title) if own is None else own
     if not key or key not in own:
         return False
     cited = [m for m in BRACKETED.finditer(own_title) if canonical(m.group(1) or m.group(2)) == key]
@@ -73,13 +75,14 @@ class LawMatcher:
         return "x-" + digest(key), kind, key
 
     def find(self, view: View, places: tuple[str, ...], own_title: str = "") -> list[LawMention]:
+        own = canonical(own_title)
         out: list[LawMention] = []
         taken: list[tuple[int, int]] = []
         for m in BRACKETED.finditer(view.text):
             title = m.group(1) or m.group(2)
             inner = BRACKETED.search(title)
             for t, (a, b) in [(title, m.span())] + ([(inner.group(1) or inner.group(2), (m.start(1) + inner.start(), m.start(1) + inner.end()))] if inner else []):
-                if is_own(t, own_title):
+                if is_own(t, own_title, own):
                     continue
                 out.append(self._mention(view, t, a, b, places, marked=True))
             taken.append(m.span())

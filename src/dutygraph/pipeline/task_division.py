@@ -4,6 +4,7 @@ lines, group headings (一、……) kept with their tasks.
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..records import Extraction, UnitRef
@@ -93,9 +94,7 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
             holders = _holders(ctx, para[paren.start("body"):paren.end("body")])
             task, whole = para[n.end():paren.start()].strip(), para
         else:   # the units on lines of their own below the task
-            below = []
-            while k + 1 + len(below) < len(paras) and LABELLED.match(paras[k + 1 + len(below)].text):
-                below.append(paras[k + 1 + len(below)])
+            below = list(itertools.takewhile(lambda p: LABELLED.match(p.text), paras[k + 1:]))
             if not below:
                 continue
             holders = [h for v in below for h in _holders(ctx, v)]
