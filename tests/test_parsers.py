@@ -119,6 +119,17 @@ def test_task_with_its_units_on_lines_of_their_own_below_it(vocab):
     assert text[a:b].startswith("1．完善") and text[a:b].endswith("市财政局")   # the task with its units' lines
 
 
+def test_a_unit_whose_name_holds_and_stays_one_unit_in_a_list(vocab):
+    """和 and 及 separate the units of a list, except inside a unit's own name (住房和城乡建设局)."""
+    text = ("1.改善妇女儿童居住环境。（牵头单位：市住房和城乡建设局；责任单位：市发展和改革委、"
+            "市人力资源和社会保障局和市民政局）\n")
+    (task,) = run(vocab, text, ["task-division"]).statements
+    assert holders(task) == [("市住房和城乡建设局", "housing-construction", "lead"),
+                             ("市发展和改革委", "development-reform", "support"),
+                             ("市人力资源和社会保障局", "human-resources", "support"),
+                             ("市民政局", "civil-affairs", "support")]
+
+
 def test_task_broken_over_lines_and_collective_holders(vocab):
     text = ("15.积极推进义务教育均衡发展,持续扩大覆盖范围,\n\n持续增加城乡互建教育联合体总量。(牵头单位:市教育局)\n"
             "16.保持城乡幼儿园毛入园率在98%以上。(牵头单位:各区县妇儿工委;责任单位:市妇儿工委各成员单位)\n")
@@ -222,6 +233,14 @@ def test_speech_subjects_continuation_and_new_subject_after_comma(vocab):
     got = [(holders(s)[0][0], s.text[:6]) for s in ex.statements]
     assert got == [("法院", "法院作为国家"), ("检察院", "检察院要加强"), ("检察院", "加大法律监督"),
                    ("检察院", "要加强与妇联"), ("劳动部门", "劳动部门在解")]
+
+
+def test_speech_subject_whose_name_holds_a_modal_verb(vocab):
+    """应 of 应急管理局 is no modal verb: the unit is the subject of its sentence."""
+    text = "同志们：\n县应急管理局要加强儿童防灾减灾安全教育；要做好校园安全排查。\n"
+    ex = run(vocab, text, ["speech"], code="530128")
+    assert [(holders(s)[0][:2], s.text[:4]) for s in ex.statements] == [
+        (("县应急管理局", "emergency-management"), "县应急管"), (("县应急管理局", "emergency-management"), "要做好校")]
 
 
 def test_speech_with_listed_subject_and_collectives(vocab):

@@ -7,11 +7,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from dutygraph import Workspace, build, corpus as corpus_mod, statistics, trig, validate
 from dutygraph.analysis import gaps
+from dutygraph.evaluation import evaluation_set
 from dutygraph.namespaces import DG, OA, QB, SDMX_DIMENSION, SH, Namespace
 
 DGS = Namespace("https://w3id.org/dutygraph/shapes#")
@@ -29,16 +31,38 @@ def national(tmp_path_factory) -> Workspace:
 
 def test_synth_is_reproducible_and_covers_the_genres(tmp_path):
     a, b = synth(tmp_path / "a"), synth(tmp_path / "b")
-    files = sorted(p.name for p in (a / "corpus").iterdir())
-    assert files == sorted(p.name for p in (b / "corpus").iterdir())
-    assert all((a / "corpus" / f).read_bytes() == (b / "corpus" / f).read_bytes() for f in files)
+    files = sorted(str(p.relative_to(a)) for d in ("corpus", "gold") for p in (a / d).iterdir())
+    assert files == sorted(str(p.relative_to(b)) for d in ("corpus", "gold") for p in (b / d).iterdir())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
     genres = "".join(p.read_text(encoding="utf-8") for p in (a / "corpus").glob("*.yaml"))
     for g in ("duty-list", "task-division", "roster", "mechanism", "speech"):
         assert f"- {g}" in genres
     assert (a / "ontology" / "dutygraph.ttl").is_file() and not (a / "queries").exists()   # the library's queries, not a copy
     other = synth(tmp_path / "c", seed=4)
-    assert sorted(p.name for p in (other / "corpus").iterdir()) != files or any(
-        (other / "corpus" / f).read_bytes() != (a / "corpus" / f).read_bytes() for f in files)
+    assert sorted(str(p.relative_to(other)) for p in (other / "corpus").iterdir()) != files or any(
+        (other / f).read_bytes() != (a / f).read_bytes() for f in files)
+
+
+LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"},
+           "task-division": {"full-width brackets", "ascii brackets", "labelled lines"},
+           "roster": {"label on the first line", "bracketed titles", "table flattened to a cell a line"},
+           "mechanism": {"mechanism headings", "mechanism named in its paragraph"},
+           "speech": {"points in one paragraph"}}
+
+
+def test_a_synthetic_corpus_is_read_as_it_was_written(tmp_path):
+    """Beside each document synth writes what it holds, in the evaluation set's form: each document
+    ingested with its genres detected, every unit, member and task of every layout is read."""
+    ws = synth(tmp_path / "ws", n=40, seed=5)
+    golds = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ws / "gold").glob("*.yaml"))]
+    assert len(golds) == len(list((ws / "corpus").glob("*.txt")))
+    for genre, layouts in LAYOUTS.items():
+        written = {part for g in golds if g["genre"] == genre for part in g["layout"].split(", ")}
+        assert written == layouts, genre
+    rows = {(r["genre"], r["what"]): r for r in evaluation_set(ws / "gold", tmp_path / "read")["rows"]}
+    for what, least in (("units", 1500), ("members", 500), ("tasks", 200)):
+        r = rows[("all", what)]
+        assert r["tp"] >= least and r["fp"] == r["fn"] == 0, r
 
 
 def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):

@@ -175,10 +175,15 @@ def parser() -> Parser:
     p.add_argument("--port", type=_port, default=7878)
     p.add_argument("--host", default="127.0.0.1")
 
-    p = sub.add_parser("synth", help="write a synthetic corpus of N jurisdictions, for scale tests")
-    p.add_argument("--jurisdictions", type=int, required=True, metavar="N")
-    p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("synth", help="write a synthetic corpus of N jurisdictions, for scale tests",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""examples:
+  dutygraph synth --jurisdictions 1000 --out /tmp/national --seed 1
+  dutygraph build --workspace /tmp/national
+  scripts/evaluate --set --docs /tmp/national/gold     how well each layout written is read""")
+    p.add_argument("--jurisdictions", type=int, required=True, metavar="N", help="prefectures and counties of the national table")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="the workspace to write: corpus/, ontology/, and gold/ (what each document holds)")
+    p.add_argument("--seed", type=int, default=0, help="the same seed writes the same bytes")
     p.add_argument("--workspace", default=".")
 
     p = sub.add_parser("docs", help="the HTML documentation of the ontology and vocabularies")

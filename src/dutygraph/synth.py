@@ -1,11 +1,11 @@
 """A synthetic corpus for scale tests: N jurisdictions of the national table, each with documents in
-the five genres and their layout variants (colon or gap layouts, PDF wrapping with page numbers,
-full-width or ASCII task parentheses, roster labels on the first line only, citations of the
-laws in the register), built from the vocabularies so that the extractor can read them.
-Reproducible for a seed."""
+the five genres and the layouts real documents are written in, built from the vocabularies so that
+the extractor can read them. Beside each, what a reader should find in it (its units, members and
+tasks) in the evaluation set's form. Reproducible for a seed."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -18,7 +18,13 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "建国丽华明军红英芳敏静强磊洋勇艳杰娟涛超秀兰霞平刚桂英玉梅志强文波海燕丹慧琳鹏飞婷雪峰亮晶"
 VERBS = ("负责", "推进", "加强", "做好", "完善", "落实", "组织开展", "依法保障", "指导")
 POSTS = ("副局长", "副主任", "副主席", "局长", "副书记", "副部长", "党组成员", "三级调研员")
-LEVEL_PREFIX = {"prefecture": "市", "county": "县", "province": "省"}
+NUMERALS = "一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 45 → 四十五: the numbers of （一） items."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens < 2 else NUMERALS[tens - 1]) + ("十" if tens else "")) + (NUMERALS[ones - 1] if ones else "")
 
 
 def _unit_names(vocab: Vocabulary) -> dict[str, list[str]]:
@@ -40,9 +46,21 @@ def _keywords(vocab: Vocabulary) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _person(rng: random.Random) -> str:
-    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-    return name[0] + " " + name[1] if len(name) == 2 and rng.random() < 0.5 else name
+@dataclass
+class Written:
+    """A document as written, and what a reader should find in it (the evaluation set's fields)."""
+
+    genre: str
+    layout: str
+    text: str = ""
+    units: dict[str, str] = field(default_factory=dict)      # name → agency type
+    members: list[tuple[str, str, str]] = field(default_factory=list)   # person, unit, post
+    tasks: list[tuple[int, list[str], list[str]]] = field(default_factory=list)
+
+    def gold(self, file: str, code: str, level: str) -> dict:
+        return {"file": file, "jurisdiction": code, "level": level, "genre": self.genre, "layout": self.layout,
+                "units": [[u, t] for u, t in self.units.items()], "members": [list(m) for m in self.members],
+                "tasks": [[n, lead, sup] for n, lead, sup in self.tasks]}
 
 
 class Synth:
@@ -52,13 +70,13 @@ class Synth:
         self.keywords = _keywords(vocab)
         self.types = sorted(self.units)
         self.themes = sorted(self.keywords)
+        self.type_of = {e.label: e.top for e in vocab.scheme("agency-type").entries}
         # citations as documents write them: a title or a short name from the register
         self.laws = sorted({a for i in vocab.instruments.values() for a in i.aliases})
 
     def duty(self) -> str:
         rng = self.rng
-        theme = rng.choice(self.themes)
-        kw = rng.choice(self.keywords[theme])
+        kw = rng.choice(self.keywords[rng.choice(self.themes)])
         other = rng.choice(self.keywords[rng.choice(self.themes)])
         who = rng.choice(("妇女儿童", "妇女", "儿童", "农村妇女", "留守儿童", "女职工", "困境儿童", "残疾妇女儿童"))
         text = f"{rng.choice(VERBS)}{who}{kw}工作，{rng.choice(VERBS)}{other}"
@@ -66,82 +84,154 @@ class Synth:
             text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
         return text
 
-    def members(self, prefix: str, n: int) -> list[tuple[str, str]]:
-        types = self.rng.sample(self.types, min(n, len(self.types)))
-        return [(t, prefix + self.rng.choice(self.units[t])) for t in types]
+    def unit(self, prefix: str, label: str, doc: Written) -> str:
+        """A unit of the place, noted as one the document names."""
+        doc.units[prefix + label] = self.type_of[label]
+        return prefix + label
 
-    def duty_list(self, place: str, prefix: str) -> str:
+    def members(self, prefix: str, n: int, doc: Written | None) -> list[str]:
+        """n units of the place, each of another type; noted as named in ``doc`` if given."""
+        types = self.rng.sample(self.types, min(n, len(self.types)))
+        labels = [self.rng.choice(self.units[t]) for t in types]
+        return [self.unit(prefix, label, doc) if doc else prefix + label for label in labels]
+
+    def person(self, spaces: int = 1) -> tuple[str, str]:
+        """A name as written (王 珊: a two-character name padded about half the time) and as read."""
         rng = self.rng
-        sep = rng.choice(("：", ":", "  "))
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        return (name[0] + " " * spaces + name[1] if len(name) == 2 and rng.random() < 0.5 else name), name
+
+    def duty_list(self, place: str, prefix: str) -> Written:
+        """Each unit and its duties: after a colon or a gap (市公安局：…), or as a numbered item whose
+        unit ends with a full stop ((一)市公安局。…, 1、市公安局。…); about a third printed from a PDF."""
+        rng = self.rng
+        layout = rng.choice(("colon", "ascii-colon", "gap", "numbered"))
+        doc = Written("duty-list", layout)
+        marker = rng.choice(("（{}）", "{}、")) if layout == "numbered" else None
         lines = [f"{place}妇女儿童工作委员会成员单位职责", ""]
-        for _t, name in self.members(prefix, rng.randint(25, 45)):
+        for k, name in enumerate(self.members(prefix, rng.randint(25, 45), doc), 1):
             clauses = "；".join(self.duty() for _ in range(rng.randint(1, 4)))
-            lines.append(f"{name}{sep}{clauses}。")
+            if marker:
+                lines.append(marker.format(chinese_number(k) if marker[0] == "（" else k) + f"{name}。{clauses}。")
+            else:
+                lines.append(f"{name}{ {'colon': '：', 'ascii-colon': ':', 'gap': '  '}[layout]}{clauses}。")
         if rng.random() < 0.3:   # a PDF: fixed-width lines, blank lines between, a page number
-            text = "\n".join(lines)
+            doc.layout += ", PDF lines"
             wrapped, k = [], 0
-            for line in text.split("\n"):
+            for line in lines:
                 for i in range(0, len(line), 28):
                     wrapped += [line[i:i + 28], ""]
                     k += 1
                     if k % 40 == 0:
                         wrapped += [str(k // 40 + 1), ""]
-            return "\n".join(wrapped) + "\n"
-        return "\n".join(lines) + "\n"
+            lines = wrapped
+        doc.text = "\n".join(lines) + "\n"
+        return doc
 
-    def task_division(self, place: str, prefix: str) -> str:
+    def task_division(self, place: str, prefix: str) -> Written:
+        """Numbered tasks, each with its lead and responsible units in brackets after it (full-width or
+        ASCII), or on lines of their own below it (牵头单位：… / 责任单位：…)."""
         rng = self.rng
-        full = rng.random() < 0.5
-        lp, rp, colon, semi = ("（", "）", "：", "；") if full else ("(", ")", ":", ";")
-        units = self.members(prefix, 20)
+        layout = rng.choice(("full-width brackets", "ascii brackets", "labelled lines"))
+        doc = Written("task-division", layout)
+        lp, rp, colon, semi = ("(", ")", ":", ";") if layout == "ascii brackets" else ("（", "）", "：", "；")
+        units = self.members(prefix, 20, None)   # each noted where a task names it
         lines = [f"{place}妇女儿童重点工作责任分工", ""]
         n = 0
         for g, group in enumerate(("促进妇女就业创业", "保障儿童健康成长", "加强权益保护")):
-            lines += [f"{'一二三'[g]}、{group}", ""]
+            lines += [f"{NUMERALS[g]}、{group}", ""]
             for _ in range(rng.randint(4, 10)):
                 n += 1
-                lead = rng.choice(units)[1]
-                support = "、".join(u for _t, u in rng.sample(units, rng.randint(1, 4)) if u != lead) or prefix + "妇联"
+                lead = rng.choice(units)
+                support = [u for u in rng.sample(units, rng.randint(1, 4)) if u != lead] or [self.unit(prefix, "妇联", doc)]
                 target = f"到{rng.choice((2025, 2030))}年覆盖率达到{rng.randint(80, 100)}%" if rng.random() < 0.3 else "确保取得实效"
-                lines += [f"{n}.{self.duty()}，{target}。{lp}牵头单位{colon}{lead}{semi}责任单位{colon}{support}{rp}", ""]
-        return "\n".join(lines) + "\n"
+                task = f"{n}{rng.choice(('.', '．'))}{self.duty()}，{target}。"
+                if layout == "labelled lines":
+                    lines += [task, f"牵头单位：{lead}", f"责任单位：{'、'.join(support)}", ""]
+                else:
+                    lines += [f"{task}{lp}牵头单位{colon}{lead}{semi}责任单位{colon}{'、'.join(support)}{rp}", ""]
+                doc.tasks.append((n, [lead], support))
+                for unit in [lead] + support:
+                    self.unit(prefix, unit[len(prefix):], doc)
+        doc.text = "\n".join(lines) + "\n"
+        return doc
 
-    def roster(self, place: str, prefix: str) -> str:
+    def roster(self, place: str, prefix: str) -> Written:
+        """Who sits on the committee: a line a person with the label on the first line of its group
+        (委  员：王 珊  市教育局副局长), several people a line with their titles in brackets below the
+        sentence setting the group up, or a table flattened to a cell a line (主  任 / 张建华 / 市…)."""
         rng = self.rng
-        lines = [f"{place}妇女儿童工作委员会组成人员名单", ""]
-        members = self.members(prefix, rng.randint(20, 35))
-        lines.append(f"主  任：{_person(rng)}  {prefix}人民政府副{'市' if prefix == '市' else '县'}长")
-        lines.append(f"副主任：{_person(rng)}  {prefix}妇联主席、{prefix}妇儿工委副主任")
-        for k, (_t, unit) in enumerate(members):
-            label = "委  员：" if k == 0 else ""
-            lines.append(f"{label}{_person(rng)}  {unit}{rng.choice(POSTS)}")
-        return "\n".join(lines) + "\n"
+        layout = rng.choice(("label on the first line", "bracketed titles", "table flattened to a cell a line"))
+        doc = Written("roster", layout)
+        head = self.unit(prefix, "人民政府", doc), f"副{prefix}长"
+        rows = [("主  任", head), ("副主任", (self.unit(prefix, "妇联", doc), "主席"))]
+        rows += [("委  员", (unit, rng.choice(POSTS))) for unit in self.members(prefix, rng.randint(20, 35), doc)]
+        people = []
+        for label, (unit, post) in rows:
+            written, name = self.person(2 if layout.startswith("table flattened") else 1)
+            people.append((label, written, unit, post))
+            doc.members.append((name, unit, post))
+        if layout == "bracketed titles":
+            group = f"{place}妇女儿童权益保护工作协调小组"
+            lines = [f"关于调整{group}成员的通知", "", f"为加强对妇女儿童工作的组织领导，经研究，决定成立{group}。",
+                     f"组长：{people[0][1]}（{people[0][2]}{people[0][3]}）",
+                     f"副组长：{people[1][1]}（{people[1][2]}{people[1][3]}）"]
+            rest = [f"{w}（{u}{p}）" for _l, w, u, p in people[2:]]
+            for k in range(0, len(rest), 4):
+                lines.append(("成员：" if k == 0 else "") + "、".join(rest[k:k + 4]))
+        elif layout.startswith("table flattened"):
+            lines = [f"{place}妇女儿童工作委员会组成人员名单", ""]
+            for k, (label, written, unit, post) in enumerate(people):
+                if k == 0 or label != people[k - 1][0]:
+                    lines.append(label)
+                lines += [written, unit + post]
+        else:
+            lines = [f"{place}妇女儿童工作委员会组成人员名单", ""]
+            for k, (label, written, unit, post) in enumerate(people):
+                shown = f"{label}：" if k == 0 or label != people[k - 1][0] else ""
+                lines.append(f"{shown}{written}  {unit}{post}")
+        doc.text = "\n".join(lines) + "\n"
+        return doc
 
-    def mechanism(self, place: str, prefix: str) -> str:
+    def mechanism(self, place: str, prefix: str) -> Written:
+        """A joint mechanism: the grounds it cites, each mechanism under a heading of its own or named at
+        the head of its paragraph ((一)强制报告机制。…), then the units' division of duties, one
+        paragraph of which has lost its unit."""
         rng = self.rng
+        layout = rng.choice(("mechanism headings", "mechanism named in its paragraph"))
+        doc = Written("mechanism", layout)
         names = ("信息共享机制", "联合处置机制", "督导检查机制", "强制报告机制", "联席会商机制")
         # the grounds it opens with, as real mechanisms do: a citation no duty need carry out
         lines = [f"{place}维护妇女儿童权益联动工作机制", "",
                  f"为贯彻落实《{rng.choice(self.laws)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
         for k, name in enumerate(rng.sample(names, 3)):
-            lines += [f"（{'一二三'[k]}）{name}", f"各成员单位要{self.duty()}。{self.duty()}。"]
+            words = f"各成员单位要{self.duty()}。{self.duty()}。"
+            lines += [f"（{NUMERALS[k]}）{name}。{words}"] if layout.endswith("paragraph") else [f"（{NUMERALS[k]}）{name}", words]
         lines += ["二、职责分工"]
-        for _t, unit in self.members(prefix, 6):
+        for unit in self.members(prefix, 6, doc):
             lines.append(f"{unit}：{self.duty()}。")
         lines.append(f"{self.duty()}。")   # a paragraph that lost its unit
-        return "\n".join(lines) + "\n"
+        doc.text = "\n".join(lines) + "\n"
+        return doc
 
-    def speech(self, place: str, prefix: str) -> str:
+    def speech(self, place: str, prefix: str) -> Written:
+        """A meeting speech: duties said to departments in general (公安部门要…) and to units of the place."""
         rng = self.rng
-        lines = ["在全市妇女儿童工作会议上的讲话", "", "同志们：", ""]
-        generic = {"public-security": "公安部门", "civil-affairs": "民政部门", "education": "教育部门",
-                   "health": "卫生部门", "justice": "司法部门", "human-resources": "劳动部门"}
+        doc = Written("speech", "points in one paragraph")
+        lines = [f"在全{prefix}妇女儿童工作会议上的讲话", "", "同志们：", ""]
+        generic = ("公安部门", "民政部门", "教育部门", "卫生部门", "司法部门", "劳动部门", "各成员单位", "各级政府")
         para = []
         for _ in range(rng.randint(4, 8)):
-            subject = rng.choice(list(generic.values()) + ["各成员单位", "各级政府"])
+            if rng.random() < 0.5:
+                subject = rng.choice(generic)
+                if subject in self.type_of:   # a department in general is the place's unit of that type
+                    self.unit("", subject, doc)
+            else:
+                subject = self.unit(prefix, rng.choice(self.units[rng.choice(self.types)]), doc)
             para.append(f"{subject}要{self.duty()}；要{self.duty()}。")
         lines.append("".join(para))
-        return "\n".join(lines) + "\n"
+        doc.text = "\n".join(lines) + "\n"
+        return doc
 
 
 # the genres each kind of document is written in, as its metadata must declare them for the build to
@@ -159,8 +249,11 @@ def places(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 def synth(vocab: Vocabulary, n: int, out: Path, seed: int = 0) -> dict:
+    """Write the corpus under out/corpus/ and, under out/gold/, what each document holds: the
+    evaluation set's form, so that `scripts/evaluate --set --docs out/gold` scores the reading."""
     out = Path(out)
-    (out / "corpus").mkdir(parents=True, exist_ok=True)
+    for d in ("corpus", "gold"):
+        (out / d).mkdir(parents=True, exist_ok=True)
     s = Synth(vocab, seed)
     docs = 0
     for k, (code, name, level) in enumerate(places(n, random.Random(seed))):
@@ -169,12 +262,18 @@ def synth(vocab: Vocabulary, n: int, out: Path, seed: int = 0) -> dict:
         if k % 10 == 0:
             genres.append("speech")
         for g in genres:
-            text = getattr(s, g)(name, prefix)
+            doc = getattr(s, g)(name, prefix)
             doc_id = f"{docs:05d}_{code}"
-            meta = {"title": text.splitlines()[0], "jurisdiction": {"name": name, "code": code, "level": level},
+            meta = {"title": doc.text.splitlines()[0], "jurisdiction": {"name": name, "code": code, "level": level},
                     "body": f"{name}妇女儿童工作委员会", "genres": GENRES_WRITTEN[g], "date": None,
-                    "notes": f"synthetic ({g.replace('_', '-')}), seed {seed}"}
-            write_atomic(out / "corpus" / f"{doc_id}.txt", text.encode("utf-8"))
-            write_atomic(out / "corpus" / f"{doc_id}.yaml", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).encode("utf-8"))
+                    "notes": f"synthetic ({g.replace('_', '-')}, {doc.layout}), seed {seed}"}
+            gold = doc.gold(f"../corpus/{doc_id}.txt", code, level)
+            write_atomic(out / "corpus" / f"{doc_id}.txt", doc.text.encode("utf-8"))
+            write_atomic(out / "corpus" / f"{doc_id}.yaml", _yaml(meta))
+            write_atomic(out / "gold" / f"{doc_id}.yaml", _yaml(gold))
             docs += 1
     return {"jurisdictions": n, "documents": docs}
+
+
+def _yaml(data: dict) -> bytes:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")

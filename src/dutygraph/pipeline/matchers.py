@@ -156,13 +156,7 @@ class Context:
         """Units in an enumeration (市财政局、市农林委和各区县妇儿工委): each piece a known unit (or
         group), else an unknown name that looks like a unit; other pieces are skipped."""
         refs = []
-        pos = 0
-        for sep in list(separators.finditer(view.text)) + [None]:
-            end = sep.start() if sep else len(view.text)
-            piece = view[pos:end].strip().without(" ")
-            pos = sep.end() if sep else end
-            if not piece.text:
-                continue
+        for piece in self._pieces(view, separators):
             hit = self.units.at_start(piece.text)
             if hit is not None and hit.end >= len(piece.text) - 1 and (collectives or not hit.collective):
                 refs.append(self.units.ref(piece, hit, self.resolve))
@@ -171,6 +165,24 @@ class Context:
                 if unknown:
                     refs.append(unknown)
         return refs
+
+    def _pieces(self, view: View, separators: re.Pattern):
+        """The enumeration cut at each separator outside a known unit's name: 市住房和城乡建设局 and
+        市发展和改革委 hold 和 and stay whole, 市教育局和市公安局 is two."""
+        pos = 0
+        for sep in list(separators.finditer(view.text)) + [None]:
+            if sep is not None:
+                if sep.start() < pos:
+                    continue
+                head = view[pos:].strip().without(" ")
+                hit = self.units.at_start(head.text)
+                if hit is not None and head.index[hit.end - 1] >= view.index[sep.start()]:
+                    continue   # the separator is inside the name
+            end = sep.start() if sep else len(view.text)
+            piece = view[pos:end].strip().without(" ")
+            pos = sep.end() if sep else end
+            if piece.text:
+                yield piece
 
 
 @functools.lru_cache(maxsize=8)

@@ -31,7 +31,8 @@ def subjects(ctx: Context, view: View) -> list[UnitRef]:
     if not hits or (hits[0].start != 0 and not LISTED_BEFORE.match(view.text[lead:lead + hits[0].start])):
         return []
     text = view.text[lead:]
-    modal = MODAL.search(text)
+    # the first modal verb outside a unit's name (应 of 应急管理局 is none)
+    modal = next((m for m in MODAL.finditer(text) if not any(h.start <= m.start() < h.end for h in hits)), None)
     if modal is None or modal.start() > 30:
         return []
     head = [h for h in hits if h.end <= modal.start()]
