@@ -19,6 +19,7 @@ GIVEN = "建国丽华明军红英芳敏静强磊洋勇艳杰娟涛超秀兰霞�
 VERBS = ("负责", "推进", "加强", "做好", "完善", "落实", "组织开展", "依法保障", "指导")
 POSTS = ("副局长", "副主任", "副主席", "局长", "副书记", "副部长", "党组成员", "三级调研员")
 NUMERALS = "一二三四五六七八九"
+SEPARATOR = {"colon": "：", "ascii-colon": ":", "gap": "  "}   # between a unit and its duties
 
 
 def chinese_number(n: int) -> str:
@@ -89,11 +90,12 @@ class Synth:
         doc.units[prefix + label] = self.type_of[label]
         return prefix + label
 
-    def members(self, prefix: str, n: int, doc: Written | None) -> list[str]:
-        """n units of the place, each of another type; noted as named in ``doc`` if given."""
-        types = self.rng.sample(self.types, min(n, len(self.types)))
-        labels = [self.rng.choice(self.units[t]) for t in types]
-        return [self.unit(prefix, label, doc) if doc else prefix + label for label in labels]
+    def labels(self, n: int) -> list[str]:
+        """The names of n units, each of another type, without the place's prefix."""
+        return [self.rng.choice(self.units[t]) for t in self.rng.sample(self.types, min(n, len(self.types)))]
+
+    def members(self, prefix: str, n: int, doc: Written) -> list[str]:
+        return [self.unit(prefix, label, doc) for label in self.labels(n)]
 
     def person(self, spaces: int = 1) -> tuple[str, str]:
         """A name as written (王 珊: a two-character name padded about half the time) and as read."""
@@ -114,7 +116,7 @@ class Synth:
             if marker:
                 lines.append(marker.format(chinese_number(k) if marker[0] == "（" else k) + f"{name}。{clauses}。")
             else:
-                lines.append(f"{name}{ {'colon': '：', 'ascii-colon': ':', 'gap': '  '}[layout]}{clauses}。")
+                lines.append(f"{name}{SEPARATOR[layout]}{clauses}。")
         if rng.random() < 0.3:   # a PDF: fixed-width lines, blank lines between, a page number
             doc.layout += ", PDF lines"
             wrapped, k = [], 0
@@ -135,15 +137,16 @@ class Synth:
         layout = rng.choice(("full-width brackets", "ascii brackets", "labelled lines"))
         doc = Written("task-division", layout)
         lp, rp, colon, semi = ("(", ")", ":", ";") if layout == "ascii brackets" else ("（", "）", "：", "；")
-        units = self.members(prefix, 20, None)   # each noted where a task names it
+        labels = self.labels(20)   # each unit noted where a task names it
         lines = [f"{place}妇女儿童重点工作责任分工", ""]
         n = 0
         for g, group in enumerate(("促进妇女就业创业", "保障儿童健康成长", "加强权益保护")):
             lines += [f"{NUMERALS[g]}、{group}", ""]
             for _ in range(rng.randint(4, 10)):
                 n += 1
-                lead = rng.choice(units)
-                support = [u for u in rng.sample(units, rng.randint(1, 4)) if u != lead] or [self.unit(prefix, "妇联", doc)]
+                lead = rng.choice(labels)
+                support = [u for u in rng.sample(labels, rng.randint(1, 4)) if u != lead] or ["妇联"]
+                lead, support = self.unit(prefix, lead, doc), [self.unit(prefix, u, doc) for u in support]
                 target = f"到{rng.choice((2025, 2030))}年覆盖率达到{rng.randint(80, 100)}%" if rng.random() < 0.3 else "确保取得实效"
                 task = f"{n}{rng.choice(('.', '．'))}{self.duty()}，{target}。"
                 if layout == "labelled lines":
@@ -151,8 +154,6 @@ class Synth:
                 else:
                     lines += [f"{task}{lp}牵头单位{colon}{lead}{semi}责任单位{colon}{'、'.join(support)}{rp}", ""]
                 doc.tasks.append((n, [lead], support))
-                for unit in [lead] + support:
-                    self.unit(prefix, unit[len(prefix):], doc)
         doc.text = "\n".join(lines) + "\n"
         return doc
 
