@@ -66,6 +66,18 @@ def test_document_wide_grounds_are_stated_for_every_duty(seed_ws):
         assert women[0]["mention"]["start"] == 241
 
 
+def test_the_law_a_document_opens_by_carrying_out_is_a_ground_of_its_duties(vocab):
+    """为认真贯彻《X》，……建立本机制 says what the whole text carries out; a law named in passing
+    before the duties (《Y》颁布实施以来) is cited, not a ground."""
+    text = ("某市预防和制止家庭暴力工作机制\n近年来，《中华人民共和国妇女权益保障法》颁布实施以来，妇女权益保障不断加强。\n"
+            "为认真贯彻《中华人民共和国反家庭暴力法》，结合我市实际，建立本机制。\n"
+            "二、成员单位职责\n市公安局：接到家庭暴力报案后及时出警。\n市民政局：为受害人提供临时庇护。\n")
+    ex = run(vocab, text, ["mechanism", "duty-list"])
+    assert len(ex.statements) == 2
+    assert {m.key for m in ex.document_bases} == {"prc-anti-domestic-violence-law"}
+    assert {m.key for m in ex.laws} == {"prc-anti-domestic-violence-law", "prc-women-rights-law"}
+
+
 def test_audience_keeps_the_minors_law_off_womens_duties(seed_ws):
     cadres = next(r for r in seed_ws.duties(jurisdiction=["东莞"]) if r["text"].startswith("认真贯彻落实培养选拔女干部"))
     laws = {b["law"]: b for b in cadres["legal_bases"]}

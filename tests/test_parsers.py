@@ -178,6 +178,25 @@ def test_roster_several_people_a_line_with_their_titles_in_brackets(vocab):
     assert not run(vocab, "成员：李明（市民政局副局长）等同志参加。\n", ["roster"], body=None).memberships
 
 
+def test_roster_leaders_whose_posts_name_no_unit(vocab):
+    """A place's leaders are written by their posts alone (副市长, 市委常委、副市长, 县委副书记): each
+    is a member in that post with no unit (none is invented), and their label still labels the
+    lines below them."""
+    text = ("某市妇女儿童工作委员会组成人员名单\n主  任：张建华  市委常委、副市长\n副主任：李  梅  副市长\n"
+            "王小明  市政府副秘书长\n赵  刚  市委副书记\n委  员：钱  进  市教育局副局长\n")
+    ex = run(vocab, text, ["roster"], body=None)
+    rows = [(m.person, m.unit and m.unit.name, m.post, m.role) for m in ex.memberships]
+    assert rows == [("张建华", None, "市委常委、副市长", "director"), ("李梅", None, "副市长", "deputy-director"),
+                    ("王小明", "市政府", "副秘书长", "deputy-director"), ("赵刚", None, "市委副书记", "deputy-director"),
+                    ("钱进", "市教育局", "副局长", "member")]
+    bracketed = run(vocab, "成立某县反家暴工作协调小组。\n组长：陈海涛（县委副书记）\n副组长：王建国（常务副县长）\n",
+                    ["roster"], body=None)
+    assert [(m.person, m.unit, m.post, m.role) for m in bracketed.memberships] == [
+        ("陈海涛", None, "县委副书记", "leader"), ("王建国", None, "常务副县长", "deputy-leader")]
+    # a post of no leader, without a unit, is still no roster line
+    assert not run(vocab, "主任：李明  副局长\n", ["roster"], body=None).memberships
+
+
 def test_roster_table_flattened_to_a_cell_a_line(vocab):
     text = "某市妇女儿童工作委员会组成人员名单\n主  任\n张建华\n市人民政府副市长\n成  员\n李  梅\n市妇联主席\n王刚\n市教育局副局长\n"
     ex = run(vocab, text, ["roster"], body=None)

@@ -76,7 +76,7 @@ def evaluation_set(docs_dir: Path, workspace: Path) -> dict:
         units |= {(SPACE.sub("", m["agency"]), m["agency_type"]) for m in mem if m["agency"]}
         got = {
             "units": units,
-            "members": {(m["person"], SPACE.sub("", m["agency"]), m["post"]) for m in mem if m["person"]},
+            "members": {(m["person"], SPACE.sub("", m["agency"] or ""), m["post"]) for m in mem if m["person"]},
             "tasks": {(t["number"], tuple(t["lead"]), tuple(t["support"])) for t in tasks if t["source"] == path},
             "themes": {t for d in mine for t in d["themes"]},
         }

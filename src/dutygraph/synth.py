@@ -164,7 +164,9 @@ class Synth:
         rng = self.rng
         layout = rng.choice(("label on the first line", "bracketed titles", "table flattened to a cell a line"))
         doc = Written("roster", layout)
-        head = self.unit(prefix, "人民政府", doc), f"副{prefix}长"
+        # the chair: the government's deputy head, often written by the leader's posts alone (no unit)
+        head = rng.choice((("人民政府", f"副{prefix}长"), ("", f"副{prefix}长"), ("", f"{prefix}委常委、副{prefix}长")))
+        head = (self.unit(prefix, head[0], doc) if head[0] else "", head[1])
         rows = [("主  任", head), ("副主任", (self.unit(prefix, "妇联", doc), "主席"))]
         rows += [("委  员", (unit, rng.choice(POSTS))) for unit in self.members(prefix, rng.randint(20, 35), doc)]
         people = []
@@ -202,8 +204,9 @@ class Synth:
         layout = rng.choice(("mechanism headings", "mechanism named in its paragraph"))
         doc = Written("mechanism", layout)
         names = ("信息共享机制", "联合处置机制", "督导检查机制", "强制报告机制", "联席会商机制")
-        # the grounds it opens with, as real mechanisms do: a citation no duty need carry out
+        # a law named in passing, which no duty need carry out, and the grounds it opens with
         lines = [f"{place}维护妇女儿童权益联动工作机制", "",
+                 f"近年来，《{rng.choice(self.laws)}》颁布实施以来，妇女儿童合法权益保障不断加强。",
                  f"为贯彻落实《{rng.choice(self.laws)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
         for k, name in enumerate(rng.sample(names, 3)):
             words = f"各成员单位要{self.duty()}。{self.duty()}。"

@@ -4,7 +4,8 @@ Handles names with spaces inside (王 珊), a group label written only on the fi
 (组长：… / 成员：… then bare lines), titles holding several posts (市委宣传部副部长、网信办主任),
 several people on a line each with the title in brackets (李明（市民政局副局长）、黄丽（…）), a roster
 table flattened to a cell a line (主任 / 张建华 / 市人民政府副市长), the group a
-roster is of named in a heading (…人员名单) or where it is set up (成立……协调小组。), and
+roster is of named in a heading (…人员名单) or where it is set up (成立……协调小组。), leaders
+written by their posts alone (市委常委、副市长: a member with no unit), and
 sentences that assign a post to a unit (总召集人由市政府分管副市长担任; 办公室设在市妇联).
 """
 from __future__ import annotations
@@ -22,6 +23,8 @@ LABEL = re.compile(rf"^(?P<label>{LABEL_WORD})\s*:\s*")
 LABEL_ALONE = re.compile(rf"^{LABEL_WORD}$")   # a roster table's label cell
 PERSON = re.compile(rf"^[{CJK}](?:\s{{0,2}}[{CJK}]){{1,3}}$")
 TITLE_STOP = re.compile(r"[:;,。]")
+# the posts of a place's leaders, which name no unit: 副市长, 常务副县长, 市委常委, 县委副书记
+LEADER = re.compile(r"^(?:(?:[省市县区州旗盟]委(?:常委|副?书记)|(?:常务)?副?[省市县区州旗盟]长)、?)+$")
 BRACKETED = re.compile(rf"(?P<person>[{CJK}](?:\s?[{CJK}]){{1,3}})\s*\((?P<title>[^()]+)\)\s*(?:[、,;]\s*|$)")
 FOUNDED = re.compile(r"成立(?:[^,;。:、]*?的)?(?P<body>[^,;。:、的]{2,40}?(?:领导小组|协调小组|工作小组|协调组|委员会|联席会议))(?=[,;。:]|$)")
 BODY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?P<body>.*?)(?:组成人员名单|成员名单|人员名单|组成人员|名单)$")
@@ -57,7 +60,7 @@ def table_rows(ctx: Context, lines: list[layout.Line]) -> dict:
         if (PERSON.match(person.text) and not LABEL_ALONE.match(person.text)
                 and ctx.units.at_start(person.text.replace(" ", "")) is None
                 and len(title.text) <= 30 and not TITLE_STOP.search(title.text)   # a title, not a duty
-                and ctx.units.at_start(title.text.replace(" ", ""))):
+                and _is_title(ctx, title.text)):
             rows[person.index[0]] = (None, [(person, title, (person.span()[0], title.span()[1]))])
     return rows
 
@@ -67,7 +70,7 @@ def _bracketed(ctx: Context, v: View) -> list:
     people, at = [], 0
     for m in BRACKETED.finditer(v.text):
         title = v[m.start("title"):m.end("title")].strip()
-        if m.start() != at or not ctx.units.at_start(title.text.replace(" ", "")):
+        if m.start() != at or not _is_title(ctx, title.text):
             return []
         people.append((v[m.start("person"):m.end("person")], title, v.span(m.start(), m.end("title") + 1)))
         at = m.end()
@@ -84,13 +87,23 @@ def _spaced(ctx: Context, v: View):
     for k in range(1, len(tokens)):
         name = "".join(v.text[a:b] for a, b in tokens[:k])
         title = v[tokens[k][0]:]
-        if PERSON.match(v.text[:tokens[k - 1][1]]) and 2 <= len(name) <= 4 and ctx.units.at_start(title.text.replace(" ", "")):
+        if PERSON.match(v.text[:tokens[k - 1][1]]) and 2 <= len(name) <= 4 and _is_title(ctx, title.text):
             return v[:tokens[k - 1][1]], title
     return None
 
 
+def _is_title(ctx: Context, text: str) -> bool:
+    """Words after a name that are a title: a unit and its post, or a leader's posts alone."""
+    text = text.replace(" ", "")
+    return bool(ctx.units.at_start(text) or LEADER.match(text))
+
+
 def _posts(ctx: Context, title: View):
-    """(unit, post) for each post in a title: 市委宣传部副部长、网信办主任 gives two."""
+    """(unit, post) for each post in a title: 市委宣传部副部长、网信办主任 gives two; a leader's
+    posts, which name no unit (市委常委、副市长), are one post without a unit."""
+    if LEADER.match(title.without(" ").text):
+        yield None, title.written()
+        return
     unit = None
     for piece in re.finditer(r"[^、,;]+", title.text):
         pv = title[piece.start():piece.end()]
@@ -127,6 +140,9 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
             label = para.text.replace(" ", "")
             continue
         if row is None:
+            labelled = LABEL.match(para.text)
+            if labelled:   # a label whose line was not read still labels the lines below it
+                label = labelled.group("label").replace(" ", "")
             if body:
                 out.member_units.extend((body, ref) for ref in enumerated_units(ctx, para))
             m = BODY_HEAD.match(para.text.replace(" ", ""))
