@@ -20,7 +20,7 @@ ORDER = ("roster", "mechanism", "duty-list", "task-division", "speech")
 NON_WORD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 # the words that make a citation the ground of all a document sets out: 根据《X》, and the purpose
 # it opens with, 为(认真)贯彻落实《X》 (a citation in passing, 《X》颁布实施以来, is none)
-GROUNDS = re.compile(r"根据|依据|依照|按照|遵照|为了?(?:认真|深入|全面|进一步)?(?:贯彻|落实|实施)")
+GROUNDS = re.compile(r"根据|依据|依照|按照|遵照|(?<![作成因认称行])为了?(?:认真|深入|全面|进一步)?(?:贯彻|落实|实施)")   # not 作为实施主体
 
 
 def context(vocab: Vocabulary, j: Jurisdiction, known: dict[str, Jurisdiction]) -> Context:
