@@ -172,8 +172,6 @@ class Context:
         pos = 0
         for sep in list(separators.finditer(view.text)) + [None]:
             if sep is not None:
-                if sep.start() < pos:
-                    continue
                 head = view[pos:].strip().without(" ")
                 hit = self.units.at_start(head.text)
                 if hit is not None and head.index[hit.end - 1] >= view.index[sep.start()]:
