@@ -10,6 +10,10 @@ import yaml
 from .errors import DutygraphError
 
 SPACE = re.compile(r"\s+")
+# how each field of a gold file reads; a field the file does not state is not scored (a synthetic
+# document states no themes: its words are drawn at random)
+GOLD = {"units": lambda v: {(u, t) for u, t in v}, "members": lambda v: {tuple(m) for m in v},
+        "tasks": lambda v: {(n, tuple(lead), tuple(sup)) for n, lead, sup in v}, "themes": set}
 
 
 def theme_scores(ws, gold_path: Path) -> dict:
@@ -80,20 +84,16 @@ def evaluation_set(docs_dir: Path, workspace: Path) -> dict:
             "tasks": {(t["number"], tuple(t["lead"]), tuple(t["support"])) for t in tasks if t["source"] == path},
             "themes": {t for d in mine for t in d["themes"]},
         }
-        want = {   # what the gold states: a synthetic document's states no themes, its words being drawn at random
-            "units": {(u, t) for u, t in gold["units"]},
-            "members": {tuple(m) for m in gold["members"]},
-            "tasks": {(n, tuple(lead), tuple(sup)) for n, lead, sup in gold["tasks"]},
-            "themes": set(gold.get("themes", ())),
-        }
+        want = {key: read(gold[key]) for key, read in GOLD.items() if key in gold}
         per = scores.setdefault(gold["genre"], {})
-        for key in (k for k in want if k in gold):
+        for key in want:
             c = per.setdefault(key, Counter())
             tp, fp, fn = _prf(got[key], want[key])
             c.update({"tp": tp, "fp": fp, "fn": fn})
+        stated = want.get("units", got["units"])
         details.append({"file": gold["file"], "genre": gold["genre"], "detected": genres,
-                        "missed_units": sorted(map(str, want["units"] - got["units"])),
-                        "extra_units": sorted(map(str, got["units"] - want["units"]))})
+                        "missed_units": sorted(map(str, stated - got["units"])),
+                        "extra_units": sorted(map(str, got["units"] - stated))})
     rows = []
     totals: dict[str, Counter] = {}
     for genre in sorted(scores):
