@@ -278,6 +278,17 @@ def test_repeated_passages_are_one_statement_with_both_spans(vocab):
     assert len(st.repeats) == 1 and text[st.repeats[0][0]:st.repeats[0][1]] == again
 
 
+def test_a_short_passage_reprinted_with_a_word_added_is_one_statement(vocab):
+    # a page printing a speech twice, the copy with 切实 added and its punctuation changed
+    speech = "司法部门要指导妇女康复工作，落实减灾；民政部门要做好儿童福利工作，加强救助。"
+    again = "司法部门要指导妇女康复工作,切实落实减灾;民政部门要做好儿童福利工作,切实加强救助。"
+    ex = run(vocab, f"{speech}\n\n共2页，当前第1页12\n\n{again}\n", ["speech"])
+    assert [len(st.repeats) for st in ex.statements] == [1, 1]
+    # two short duties of one unit that differ in what they do stay two
+    ex = run(vocab, "市公安局要打击拐卖妇女犯罪。\n\n市公安局要打击拐卖儿童犯罪。\n", ["speech"])
+    assert len(ex.statements) == 2
+
+
 # ---------------------------------------------------------------- layouts the seeds do not show (issue 5)
 def test_member_units_enumerated_in_prose(vocab):
     text = "委员会成员单位为：市委宣传部、市教育局、市公安局，市卫生健康委员会和市妇联。\n"

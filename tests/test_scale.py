@@ -47,7 +47,7 @@ LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"}
            "task-division": {"full-width brackets", "ascii brackets", "labelled lines"},
            "roster": {"label on the first line", "bracketed titles", "table flattened to a cell a line"},
            "mechanism": {"mechanism headings", "mechanism named in its paragraph"},
-           "speech": {"points in one paragraph"}}
+           "speech": {"points in one paragraph", "web page"}}
 
 
 def test_a_synthetic_corpus_is_read_as_it_was_written(tmp_path):
@@ -63,6 +63,14 @@ def test_a_synthetic_corpus_is_read_as_it_was_written(tmp_path):
     for what, least in (("units", 1500), ("members", 500), ("tasks", 200)):
         r = rows[("all", what)]
         assert r["tp"] >= least and r["fp"] == r["fn"] == 0, r
+    # a web page printing a speech twice: each duty once, quoted where it is first printed
+    read = Workspace(tmp_path / "read")
+    pages = {}
+    for row in read.duties():
+        text = (read.path / row["source"]).read_text(encoding="utf-8")
+        if "## 妇女儿童工作会议讲话篇二" in text:
+            pages.setdefault(row["source"], []).append(int(row["start"]) < text.index("共2页"))
+    assert pages and all(all(first) for first in pages.values()), pages
 
 
 def test_a_synthetic_corpus_reads_back_units_tasks_members_and_laws(national):

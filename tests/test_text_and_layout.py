@@ -32,6 +32,17 @@ def test_page_numbers_are_dropped_and_pdf_lines_joined():
     assert text[a:b].startswith(width_line) and text[a:b].endswith("最后一行。")
 
 
+def test_a_web_pages_links_to_its_pages_are_dropped_and_run_into_nothing():
+    nav = ["共2页，当前第1页12", "共3页: 上一页 1 2 3 下一页", "首页 上一页 1 2 下一页 尾页"]
+    for line in nav:
+        text = f"公安部门要加强巡查。\n\n{line}\n\n民政部门要做好救助工作。\n"
+        paras = [p.text for p in layout.paragraphs(layout.lines(text, 0, len(text)))]
+        assert paras == ["公安部门要加强巡查。", "民政部门要做好救助工作。"], line
+    # words that speak of pages are text
+    text = "下一页工作要做好\n共有2页材料待审核。\n"
+    assert len(layout.lines(text, 0, len(text))) == 2
+
+
 def test_paragraphs_of_about_one_length_are_not_taken_for_a_pdf_wrap():
     """Lines a PDF wrapped stop wherever the width ran out; paragraphs that happen to be as long end
     their sentences, and each stays itself — above all the one after a unit's duties that names none."""

@@ -1,8 +1,8 @@
 """Lines and paragraphs of a region of text, repaired the way PDF and web extraction break them.
 
-Page numbers standing alone are dropped, lines that a PDF wrapped at a fixed width are joined, and
-a line that stops mid-sentence runs on into the next unless the next starts a new item. Every piece
-stays a ``View`` so that offsets still point into the source.
+Page numbers standing alone and a web page's links to its pages are dropped, lines that a PDF
+wrapped at a fixed width are joined, and a line that stops mid-sentence runs on into the next unless
+the next starts a new item. Every piece stays a ``View`` so that offsets still point into the source.
 """
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from typing import Callable
 from .text import View, display_width
 
 PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$|^第\s*\d+\s*页$|^\d+\s*/\s*\d+$")
+# a web page's navigation: 共2页，当前第1页12 · 共3页: 上一页 1 2 3 下一页 · 首页 上一页 1 2 下一页 尾页
+PAGE_LINKS = re.compile(r"^(?:共\s*\d+\s*页[,，:：\s]*(?:当前第\s*\d+\s*页)?|(?=.*(?:[上下]一页|首页|尾页|末页)))"
+                        r"[,，:：\s]*(?:(?:首页|[上下]一页|尾页|末页|\d{1,3})[,，\s]*)*$")
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节部分])")
 SUBHEADING = re.compile(r"^\(\s*[一二三四五六七八九十]+\s*\)")
@@ -63,7 +66,7 @@ def lines(source: str, start: int, end: int) -> list[Line]:
     for k, piece in enumerate(pieces):
         v = View.of(source, pos, pos + len(piece)).strip()
         pos += len(piece) + 1
-        if not v.text or PAGE_NUMBER.match(v.text):
+        if not v.text or PAGE_NUMBER.match(v.text) or PAGE_LINKS.match(v.text):
             continue
         # a bare number is a page number when blank lines surround it (not a row number of a table)
         if BARE_NUMBER.match(v.text) and (k == 0 or not pieces[k - 1].strip()) and (k + 1 >= len(pieces) or not pieces[k + 1].strip()):

@@ -219,12 +219,13 @@ class Synth:
         return doc
 
     def speech(self, place: str, prefix: str) -> Written:
-        """A meeting speech: duties said to departments in general (公安部门要…) and to units of the place."""
+        """A meeting speech: duties said to departments in general (公安部门要…) and to units of the place.
+        About a third are web pages that collect it: the site's blurb, a page's navigation, related
+        articles, and the speech printed twice with small differences (read as one, see ``web_page``)."""
         rng = self.rng
         doc = Written("speech", "points in one paragraph")
-        lines = [f"在全{prefix}妇女儿童工作会议上的讲话", "", "同志们：", ""]
         generic = ("公安部门", "民政部门", "教育部门", "卫生部门", "司法部门", "劳动部门", "各成员单位", "各级政府")
-        para = []
+        points = []
         for _ in range(rng.randint(4, 8)):
             if rng.random() < 0.5:
                 subject = rng.choice(generic)
@@ -232,10 +233,30 @@ class Synth:
                     self.unit("", subject, doc)
             else:
                 subject = self.unit(prefix, rng.choice(self.units[rng.choice(self.types)]), doc)
-            para.append(f"{subject}要{self.duty()}；要{self.duty()}。")
-        lines.append("".join(para))
+            points.append(f"{subject}要{self.duty()}；要{self.duty()}。")
+        title = f"在全{prefix}妇女儿童工作会议上的讲话"
+        if rng.random() < 0.35:
+            doc.layout = "web page"
+            lines = self.web_page(title, prefix, points)
+        else:
+            lines = [title, "", "同志们：", "", "".join(points)]
         doc.text = "\n".join(lines) + "\n"
         return doc
+
+    def web_page(self, title: str, prefix: str, points: list[str]) -> list[str]:
+        """A page of a site that collects speeches: its title and blurb, the speech as 篇一, the
+        page's navigation, the speech again as 篇二 with a word added and its punctuation changed
+        (as pages copy one another), then links to related articles, one of which names a unit."""
+        rng = self.rng
+        year = rng.choice((2019, 2021, 2023))
+        again = [p.replace("，", "，切实", 1).replace("；", ";", 1) for p in points]
+        return [f"# {year}年妇女儿童工作会议讲话(精选2篇)", "",
+                "讲话稿是在会议上发言的文稿。下面是小编为大家整理的妇女儿童工作会议讲话，仅供参考，欢迎阅读。", "",
+                "## 妇女儿童工作会议讲话篇一", "", title, "", "同志们：", "", "".join(points), "",
+                f"共2页，当前第1页{rng.choice(('12', '1 2 下一页'))}", "",
+                "## 妇女儿童工作会议讲话篇二", "", "同志们：", "", "".join(again), "",
+                "【妇女儿童工作会议讲话(精选2篇)】相关文章：", "",
+                f"{prefix}妇联{year}年上半年工作总结", "", f"{year}年妇女节活动方案", ""]
 
 
 # the genres each kind of document is written in, as its metadata must declare them for the build to
@@ -268,7 +289,7 @@ def synth(vocab: Vocabulary, n: int, out: Path, seed: int = 0) -> dict:
         for g in genres:
             doc = getattr(s, g)(name, prefix)
             doc_id = f"{docs:05d}_{code}"
-            meta = {"title": doc.text.splitlines()[0], "jurisdiction": {"name": name, "code": code, "level": level},
+            meta = {"title": doc.text.splitlines()[0].lstrip("# "), "jurisdiction": {"name": name, "code": code, "level": level},
                     "body": f"{name}妇女儿童工作委员会", "genres": GENRES_WRITTEN[g], "date": None,
                     "notes": f"synthetic ({g.replace('_', '-')}, {doc.layout}), seed {seed}"}
             gold = doc.gold(f"../corpus/{doc_id}.txt", code, level)
