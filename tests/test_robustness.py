@@ -57,6 +57,7 @@ def test_metadata_reader_gives_a_document_or_one_error(data):
     "市公安局：" + "打击拐卖妇女儿童犯罪，" * 20000,          # one huge line
     ("王 珊 市委宣传部副部长 " * 5000) + "\n",
     "\n".join(["1.任务(牵头单位:市人社局;责任单位:" + "、".join(["市妇联"] * 500) + ")"] * 20),
+    "上一页" + "1" * 5000 + "x\n" + "共2页" + " " * 20000 + "x\n",   # nearly a web page's links to its pages
 ])
 def test_hostile_shapes_end_in_bounded_time(text):
     start = time.perf_counter()

@@ -15,8 +15,9 @@ from .text import View, display_width
 
 PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$|^第\s*\d+\s*页$|^\d+\s*/\s*\d+$")
 # a web page's navigation: 共2页，当前第1页12 · 共3页: 上一页 1 2 3 下一页 · 首页 上一页 1 2 下一页 尾页
-PAGE_LINKS = re.compile(r"^(?:共\s*\d+\s*页[,，:：\s]*(?:当前第\s*\d+\s*页)?|(?=.*(?:[上下]一页|首页|尾页|末页)))"
-                        r"[,，:：\s]*(?:(?:首页|[上下]一页|尾页|末页|\d{1,3})[,，\s]*)*$")
+# (each run of separators and each number can be matched one way only: linear on any line)
+PAGE_LINKS = re.compile(r"^(?:共\s*\d+\s*页(?:[,，:：\s]*当前第\s*\d+\s*页)?|(?=.*(?:[上下]一页|首页|尾页|末页)))"
+                        r"[,，:：\s]*(?:(?:首页|[上下]一页|尾页|末页|\d{1,3}(?!\d))[,，\s]*)*$")
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 HEADING = re.compile(r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节部分])")
 SUBHEADING = re.compile(r"^\(\s*[一二三四五六七八九十]+\s*\)")
