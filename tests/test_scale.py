@@ -65,9 +65,11 @@ def test_a_synthetic_corpus_is_read_as_it_was_written(tmp_path):
         assert r["tp"] >= least and r["fp"] == r["fn"] == 0, r
     # a web page printing a speech twice: each duty once, quoted where it is first printed
     read = Workspace(tmp_path / "read")
+    duties = read.duties()
+    texts = {s: (read.path / s).read_text(encoding="utf-8") for s in {r["source"] for r in duties}}
     pages = {}
-    for row in read.duties():
-        text = (read.path / row["source"]).read_text(encoding="utf-8")
+    for row in duties:
+        text = texts[row["source"]]
         if "## 妇女儿童工作会议讲话篇二" in text:
             pages.setdefault(row["source"], []).append(int(row["start"]) < text.index("共2页"))
     assert pages and all(all(first) for first in pages.values()), pages

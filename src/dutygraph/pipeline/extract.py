@@ -83,21 +83,20 @@ def merge_repeats(statements: list[Statement]) -> list[Statement]:
     linear in the number of statements. A copy may differ by a tenth (a word added, 切实): from 12
     characters on, where two different duties of one unit differ by more (打击拐卖妇女/儿童犯罪)."""
     kept: list[Statement] = []
-    buckets: dict[tuple, list[Statement]] = {}
+    buckets: dict[tuple, list[tuple[str, Statement]]] = {}   # each kept statement with its key, made once
     for st in statements:
         key = _key(st)
         holders = tuple(sorted(u.name for u, _ in st.holders))
         bucket = buckets.setdefault((st.jurisdiction.key, holders, st.genre, key[:6]), [])
         twin = None
-        for other in bucket[-50:]:
-            okey = _key(other)
+        for okey, other in bucket[-50:]:
             if okey == key or (len(key) >= 12 and abs(len(okey) - len(key)) <= 0.15 * len(key)
                                and difflib.SequenceMatcher(None, okey, key, autojunk=False).ratio() >= 0.9):
                 twin = other
                 break
         if twin is None:
             kept.append(st)
-            bucket.append(st)
+            bucket.append((key, st))
         else:
             twin.repeats.append(st.span)
     return kept
