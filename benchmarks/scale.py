@@ -9,6 +9,7 @@ usage: python benchmarks/scale.py --sizes 100 1000 [--plain-up-to 1000] [--out b
        python benchmarks/scale.py --sizes 1000 --plain-queries-only   (rdflib's engine on a build)
        python benchmarks/scale.py --sizes 3200 --build-only           (time the build alone)
        python benchmarks/scale.py --sizes 3200 --memory-only          (the queries on the graph in memory)
+       python benchmarks/scale.py --sizes 3200 --prepare-only         (`prepare` on a build, then each first asking)
 Writes one JSON file per size and prints a table. Timed on a 2-core, 24 GiB machine.
 """
 import argparse
@@ -179,6 +180,22 @@ def query_threads() -> int:
     return default_threads()
 
 
+def in_child(target, args: tuple, timeout: float, label: str):
+    """What ``target(*args, queue)`` puts on its queue, run in a child process; None if it is still
+    at work after ``timeout`` seconds (it is then stopped)."""
+    q = mp.Queue()
+    p = mp.Process(target=target, args=(*args, q))
+    p.start()
+    p.join(timeout)
+    if p.is_alive():
+        p.kill()
+        p.join()
+        return None
+    if p.exitcode:
+        raise SystemExit(f"{label}: the question's process failed (exit {p.exitcode})")
+    return q.get()
+
+
 def query_suite(workdir: Path, place: str, timeout: float) -> dict[str, dict]:
     """Each library query on the embedded store, in a child process stopped after ``timeout``: the
     store's time (``queries_s``), the time asked again where answers are kept (``asked_again_s``)
@@ -188,19 +205,11 @@ def query_suite(workdir: Path, place: str, timeout: float) -> dict[str, dict]:
     shutil.rmtree(workdir / "graph" / "answers", ignore_errors=True)   # none kept by an earlier run
     times, again, rows = {}, {}, {}
     for label, (name, params) in QUERIES.items():
-        params = asked(params, place)
-        q = mp.Queue()
-        p = mp.Process(target=_query_child, args=(workdir, name, params, q))
-        p.start()
-        p.join(timeout)
-        if p.is_alive():
-            p.kill()
-            p.join()
+        got = in_child(_query_child, (workdir, name, asked(params, place)), timeout, label)
+        if got is None:
             times[label], again[label], rows[label] = f">{timeout:.0f}", None, None
-        elif p.exitcode:
-            raise SystemExit(f"{label}: the query's process failed (exit {p.exitcode})")
         else:
-            seconds, again_s, n = q.get()
+            seconds, again_s, n = got
             times[label], again[label], rows[label] = round(seconds, 3), round(again_s, 3), n
         print(f"  {label}: {times[label]} s, asked again {again[label]} s, {rows[label]} rows", file=sys.stderr, flush=True)
     return {"queries_s": times, "asked_again_s": again, "query_rows": rows}
@@ -429,6 +438,58 @@ def in_memory(work: Path, result_file: Path) -> None:
     print(json.dumps(result["memory"], ensure_ascii=False, indent=2), flush=True)
 
 
+COMMANDS = {   # the listing commands of the country that ask more than one library query (labels apart from QUERIES')
+    "dutygraph duties --theme anti-trafficking": ("duties", {"theme": ["anti-trafficking"]}),
+    "dutygraph duties --agency-type civil-affairs": ("duties", {"agency_type": ["civil-affairs"]}),
+    "dutygraph duties --target-group children": ("duties", {"target_group": ["children"]}),
+    "dutygraph laws": ("laws", {}),
+    "dutygraph validate --severity Warning": ("validate", {"severity": "Warning"}),
+    "dutygraph gaps": ("gaps", {}),
+}
+
+
+def _first_child(workdir, label, place, q):
+    """A new process's first asking of one question of the suite or of COMMANDS, answers kept."""
+    from dutygraph import Workspace
+    from dutygraph.analysis import gaps
+
+    ws = Workspace(workdir)
+    if label in COMMANDS:
+        name, params = COMMANDS[label]
+        seconds, rows = timed(gaps, ws) if name == "gaps" else timed(getattr(ws, name), **params)
+    else:
+        name, params = QUERIES[label]
+        seconds, rows = timed(ws.run, name, **asked(params, place))
+    q.put((seconds, len(rows)))
+
+
+def prepared(work: Path, result_file: Path, timeout: float) -> None:
+    """`dutygraph prepare` on the build in ``work``, no answer kept before it (its time, peak memory,
+    CPU and the answers it kept), then each question of the suite and of COMMANDS asked once, each in
+    a new process, as a researcher's first asking after it."""
+    import shutil
+
+    answers_dir = work / "graph" / "answers"
+    shutil.rmtree(answers_dir, ignore_errors=True)
+    seconds, peak, out, cpu = run_measured([sys.executable, "-m", "dutygraph", "prepare", "--workspace", str(work),
+                                            "--format", "json"])
+    listings = json.loads(out)
+    kept = list(answers_dir.glob("*/*.marshal"))
+    place, first = first_place(work)[0], {}
+    for label in [*QUERIES, *COMMANDS]:
+        got = in_child(_first_child, (work, label, place), timeout, label)
+        first[label] = f">{timeout:.0f}" if got is None else round(got[0], 3)
+        print(f"  {label}: {first[label]} s", file=sys.stderr, flush=True)
+    result = read_results(result_file)
+    result["prepare"] = {
+        "seconds": round(seconds, 1), "peak_rss_mib": round(peak / 2**20), **cpu, "listings": len(listings),
+        "answers_kept": len(kept), "answers_mib": round(sum(f.stat().st_size for f in kept) / 2**20, 1),
+        "slowest": {r["command"]: r["seconds"] for r in sorted(listings, key=lambda r: -r["seconds"])[:10]},
+        "first_asking_s": first}
+    write_results(result_file, result)
+    print(json.dumps(result["prepare"], ensure_ascii=False, indent=2), flush=True)
+
+
 def replain(work: Path, result_file: Path, timeout: float) -> None:
     """rdflib's engine on the queries of an existing build, beside the embedded figures of its file."""
     result = read_results(result_file)
@@ -456,6 +517,9 @@ def main() -> None:
     ap.add_argument("--memory-only", action="store_true",
                     help="time the queries on the build already in --work loaded into memory (Workspace(memory=True)),"
                          " in one process; the load's time and memory and the figures go into the size's result file")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="time `dutygraph prepare` on the build already in --work, then the first asking of each"
+                         " question in a new process; the figures go into the size's result file under \"prepare\"")
     ap.add_argument("--only", nargs="+", metavar="LABEL", help="time only these queries (labels as in QUERIES)")
     ap.add_argument("--load-only", action="store_true",
                     help="time only `load` into a new Oxigraph server on the build already in --work")
@@ -473,6 +537,9 @@ def main() -> None:
         work = Path(a.work) / f"n{n}"
         if a.queries_only:
             requery(work, Path(a.out, f"scale-{n}.json"), a.store_query_timeout)
+            continue
+        if a.prepare_only:
+            prepared(work, Path(a.out, f"scale-{n}.json"), a.store_query_timeout)
             continue
         if a.memory_only:
             in_memory(work, Path(a.out, f"scale-{n}.json"))

@@ -62,6 +62,15 @@ def write_doc(ws_dir: Path, doc_id: str, text: str, meta: str) -> Path:
 
 
 @pytest.fixture
+def keep_all(monkeypatch):
+    """Keep every answer, however quick (a national one takes seconds; these take milliseconds)."""
+    from dutygraph import answers
+
+    monkeypatch.setattr(answers, "KEEP_AFTER_S", 0.0)
+    monkeypatch.delenv("DUTYGRAPH_CACHE", raising=False)
+
+
+@pytest.fixture
 def tiny_ws(tmp_path) -> Path:
     """A workspace with one short duty list of a city not in the seeds."""
     ws = copy_workspace(tmp_path / "ws", corpus=False)

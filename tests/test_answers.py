@@ -11,13 +11,6 @@ from dutygraph.store import LocalStore
 from conftest import write_doc
 
 
-@pytest.fixture
-def keep_all(monkeypatch):
-    """Keep every answer, however quick (a national one takes seconds; these take milliseconds)."""
-    monkeypatch.setattr(answers, "KEEP_AFTER_S", 0.0)
-    monkeypatch.delenv("DUTYGRAPH_CACHE", raising=False)
-
-
 def kept_files(ws_dir):
     return sorted((ws_dir / "graph" / answers.ANSWERS_DIR).glob("*/*.marshal"))
 

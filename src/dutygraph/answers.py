@@ -18,7 +18,7 @@ from . import __version__
 
 ANSWERS_DIR = "answers"
 KEEP_AFTER_S = 1.0          # an answer that took less is asked again as quickly as it is read back
-MAX_BYTES = 1 << 30         # the oldest-read answers go beyond this
+MAX_BYTES = 2 << 30         # the least recently read go beyond this (`prepare` keeps 820 MiB at 3,200 jurisdictions)
 FORMAT = "dutygraph-answer-1"
 
 

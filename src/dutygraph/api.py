@@ -208,6 +208,13 @@ class Workspace:
             raise DutygraphError(f"no query named '{name_or_file}' (see 'dutygraph query --list')")
         return self.run_query(q, params or {})
 
+    def prepare(self) -> list[dict]:
+        """Ask the country's listings once, keeping the answers that take a while, so that whoever
+        asks one next reads it back (see prepare.py); one row per listing asked."""
+        from .prepare import prepare
+
+        return prepare(self)
+
     # ---------------------------------------------------------------- the contract's listings
     def duties(self, theme=(), jurisdiction=(), agency_type=(), target_group=()) -> list[dict]:
         asked = {"theme": list(theme), "place": list(jurisdiction), "unit_type": list(agency_type),

@@ -37,7 +37,7 @@ from . import jurisdictions as jur
 from . import answers, statistics, suggestions, trig, validate, vocab as vocab_mod
 from .errors import DutygraphError
 from .namespaces import CV, DG, ORG, graph_iri
-from .output import progress_wanted
+from .output import Progress
 from .pipeline.extract import extract
 from .rdf import DocumentWriter, Shared, inference_graph, jurisdiction_graph, shared_graph
 
@@ -242,33 +242,6 @@ def _document(path: str) -> DocResult:
                      statistics.document_part(g, writer.iri, shared.inferred), suggestions.document_wording(g),
                      duties=sum(1 for s in ex.statements if not s.is_task), tasks=sum(1 for s in ex.statements if s.is_task),
                      memberships=len(ex.memberships), seconds_shacl=shacl_s)
-
-
-# ---------------------------------------------------------------- progress
-class Progress:
-    """A progress line with a rate and an estimate, on long builds only."""
-
-    def __init__(self, total: int):
-        self.total, self.done, self.start, self.last = total, 0, time.perf_counter(), 0.0
-        self.on = total >= 200 and progress_wanted()
-        self.tty = sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.done += 1
-        if not self.on:
-            return
-        now = time.perf_counter()
-        if now - self.last < (0.5 if self.tty else 15) and self.done < self.total:
-            return
-        self.last = now
-        rate = self.done / max(now - self.start, 1e-6)
-        eta = (self.total - self.done) / rate if rate else 0
-        bar = "#" * int(30 * self.done / self.total)
-        line = f"[{bar:<30}] {self.done}/{self.total} documents  {rate:.1f}/s  eta {int(eta // 60)}:{int(eta % 60):02d}"
-        sys.stderr.write(("\r" + line) if self.tty else line + "\n")
-        if self.tty and self.done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
 
 # ---------------------------------------------------------------- the build

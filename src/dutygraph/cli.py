@@ -29,6 +29,8 @@ EPILOG = """examples:
   dutygraph network --kind lead-support --measure betweenness
   dutygraph viz --overview                         agency types × themes, linked by their places: a country at a glance
   dutygraph export --format jsonld --out dutygraph.jsonld
+  dutygraph prepare                                after a national build: ask the country's listings once,
+                                                   so whoever asks one next reads its kept answer
   dutygraph serve                                  an Oxigraph server on the graph (read-only), query page at /
   dutygraph load --endpoint http://127.0.0.1:7878/query
   dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
@@ -153,6 +155,15 @@ def parser() -> Parser:
     p.add_argument("--measure", choices=("degree", "betweenness", "eigenvector"), default="degree")
     p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
 
+    p = sub.add_parser("prepare", help="ask the country's listings once, so that their answers are kept for whoever asks next",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""examples:
+  dutygraph build --workspace /tmp/national && dutygraph prepare --workspace /tmp/national
+  dutygraph prepare --format csv > prepared.csv     what was asked, its rows and seconds
+Each library query over the whole graph, and once for each theme, target group, agency type and
+severity it takes; then `duties` for each of those. Answers that took a second or more are kept
+in graph/answers/ until the next build changes the graph.""")
+    _common(p, remote=False)
+
     p = sub.add_parser("export", help="the graph as Turtle, TriG, JSON-LD, N-Triples, RDF/XML, CSV or GraphML")
     _common(p, listing=False)
     p.add_argument("--format", dest="export_format", required=True, choices=("turtle", "trig", "jsonld", "ntriples", "rdfxml", "csv", "graphml"))
@@ -234,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
             text = render(_rows(ws, args), fmt)
         sys.stdout.write(text)
         return 0
+    if args.command == "prepare":
+        return _prepare(ws, fmt)
     if args.command == "ingest":
         return _ingest(ws, args)
     elif args.command == "export":
@@ -335,6 +348,17 @@ def _rows(ws: Workspace, args: argparse.Namespace) -> list[dict]:
     from .analysis import centrality
 
     return centrality(ws, args.kind, args.measure, args.jurisdiction)
+
+
+def _prepare(ws: Workspace, fmt: str) -> int:
+    from .prepare import kept
+
+    rows = ws.prepare()
+    sys.stdout.write(render(rows, fmt))
+    count, size = kept(ws)
+    print(f"asked {len(rows)} listings in {sum(r['seconds'] for r in rows):.1f} s; "
+          f"{count} answers kept for this graph in graph/answers/ ({size / 2**20:.1f} MiB)", file=sys.stderr)
+    return 0
 
 
 def _ingest(ws: Workspace, args) -> int:

@@ -106,6 +106,34 @@ def progress_wanted() -> bool:
     return os.environ.get("DUTYGRAPH_PROGRESS", "1") != "0"
 
 
+class Progress:
+    """A progress line with a rate and an estimate for work of many steps (a build's documents,
+    the listings ``prepare`` asks), on stderr: redrawn on a terminal, a line every 15 s elsewhere;
+    not for fewer than ``least`` steps, nor with DUTYGRAPH_PROGRESS=0."""
+
+    def __init__(self, total: int, noun: str = "documents", least: int = 200):
+        self.total, self.noun, self.done, self.start, self.last = total, noun, 0, time.perf_counter(), 0.0
+        self.on = total >= least and progress_wanted()
+        self.tty = sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.on:
+            return
+        now = time.perf_counter()
+        if now - self.last < (0.5 if self.tty else 15) and self.done < self.total:
+            return
+        self.last = now
+        rate = self.done / max(now - self.start, 1e-6)
+        eta = (self.total - self.done) / rate if rate else 0
+        bar = "#" * int(30 * self.done / self.total)
+        line = f"[{bar:<30}] {self.done}/{self.total} {self.noun}  {rate:.1f}/s  eta {int(eta // 60)}:{int(eta % 60):02d}"
+        sys.stderr.write(("\r" + line) if self.tty else line + "\n")
+        if self.tty and self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 @contextlib.contextmanager
 def waiting(what: str, stream=None, after: float = 2.0):
     """On a terminal, once an answer takes more than ``after`` seconds, a line saying what is awaited

@@ -114,10 +114,15 @@ def library(directory: Path) -> dict[str, Query]:
 
 
 def split_lists(rows: list[dict], lists: tuple[str, ...]) -> list[dict]:
-    """GROUP_CONCAT columns back into sorted lists."""
+    """GROUP_CONCAT columns back into sorted lists. A national listing repeats few distinct values
+    (84,200 duties of a target group, a few hundred sets of themes), so each is split once and each
+    row given its own copy."""
+    split: dict = {}
     for row in rows:
         for col in lists:
             if col in row:
                 v = row[col]
-                row[col] = sorted({x for x in str(v).split(LIST_SEP) if x}) if v not in (None, "") else []
+                if v not in split:
+                    split[v] = sorted({x for x in str(v).split(LIST_SEP) if x}) if v not in (None, "") else []
+                row[col] = split[v][:]
     return rows
