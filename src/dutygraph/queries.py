@@ -114,9 +114,9 @@ def library(directory: Path) -> dict[str, Query]:
 
 
 def split_lists(rows: list[dict], lists: tuple[str, ...]) -> list[dict]:
-    """GROUP_CONCAT columns back into sorted lists. A national listing repeats few distinct values
-    (84,200 duties of a target group, a few hundred sets of themes), so each is split once and each
-    row given its own copy."""
+    """GROUP_CONCAT columns back into sorted lists. A national listing repeats its values (the 84,200
+    rows of one target group's duties at 3,200 jurisdictions hold 7,632 sets of themes, 151 of target
+    groups, 25 of laws), so each is split once and each row given its own copy."""
     split: dict = {}
     for row in rows:
         for col in lists:
