@@ -71,11 +71,11 @@ def prepare(ws) -> list[dict]:
     progress = Progress(len(todo), "listings", least=1)
     rows = []
     for ask in todo:
-        before = _count(kept_dir)
+        before = _kept_in(kept_dir)[0]
         started = time.perf_counter()
         found = ws.run(ask.query, **ask.params) if ask.query else ws.duties(**ask.params)
         rows.append({"command": f"dutygraph {ask.command}", "rows": len(found),
-                     "seconds": round(time.perf_counter() - started, 3), "kept": _count(kept_dir) - before})
+                     "seconds": round(time.perf_counter() - started, 3), "kept": _kept_in(kept_dir)[0] - before})
         progress.step()
     return rows
 
@@ -100,9 +100,9 @@ def _answers_dir(ws) -> Path:
 
 def kept(ws) -> tuple[int, int]:
     """How many answers are kept for the workspace's graph, and their bytes."""
-    sizes = [f.stat().st_size for f in ws.store.answers.dir.glob("*.marshal")] if ws.store.answers else []
+    return _kept_in(ws.store.answers.dir) if ws.store.answers else (0, 0)
+
+
+def _kept_in(kept_dir: Path) -> tuple[int, int]:
+    sizes = [f.stat().st_size for f in kept_dir.glob("*.marshal")]
     return len(sizes), sum(sizes)
-
-
-def _count(kept_dir: Path) -> int:
-    return sum(1 for _ in kept_dir.glob("*.marshal"))
