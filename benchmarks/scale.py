@@ -438,35 +438,42 @@ def in_memory(work: Path, result_file: Path) -> None:
     print(json.dumps(result["memory"], ensure_ascii=False, indent=2), flush=True)
 
 
-COMMANDS = {   # the listing commands of the country that ask more than one library query (labels apart from QUERIES')
-    "dutygraph duties --theme anti-trafficking": ("duties", {"theme": ["anti-trafficking"]}),
-    "dutygraph duties --agency-type civil-affairs": ("duties", {"agency_type": ["civil-affairs"]}),
-    "dutygraph duties --target-group children": ("duties", {"target_group": ["children"]}),
-    "dutygraph laws": ("laws", {}),
-    "dutygraph validate --severity Warning": ("validate", {"severity": "Warning"}),
-    "dutygraph gaps": ("gaps", {}),
-}
+COMMANDS = [   # the listing commands of the country that ask more than one library query, as typed
+    "dutygraph duties --theme anti-trafficking",
+    "dutygraph duties --agency-type civil-affairs",
+    "dutygraph duties --target-group children",
+    "dutygraph laws",
+    "dutygraph validate --severity Warning",
+    "dutygraph gaps",
+]
 
 
 def _first_child(workdir, label, place, q):
-    """A new process's first asking of one question of the suite or of COMMANDS, answers kept."""
+    """A new process's first asking of one question of the suite, answers kept."""
     from dutygraph import Workspace
-    from dutygraph.analysis import gaps
 
-    ws = Workspace(workdir)
-    if label in COMMANDS:
-        name, params = COMMANDS[label]
-        seconds, rows = timed(gaps, ws) if name == "gaps" else timed(getattr(ws, name), **params)
-    else:
-        name, params = QUERIES[label]
-        seconds, rows = timed(ws.run, name, **asked(params, place))
+    name, params = QUERIES[label]
+    seconds, rows = timed(Workspace(workdir).run, name, **asked(params, place))
     q.put((seconds, len(rows)))
+
+
+def command_first(workdir: Path, command: str, fmt: str, timeout: float) -> float | str:
+    """A command of COMMANDS as a researcher types it, in the given format, its output thrown away:
+    the wall-clock seconds of the whole process (Python's start, the answers read back, the rows
+    written), or ">timeout" if it was stopped."""
+    argv = [sys.executable, "-m", "dutygraph", *command.split()[1:], "--workspace", str(workdir), "--format", fmt]
+    start = time.perf_counter()
+    try:
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f">{timeout:.0f}"
+    return round(time.perf_counter() - start, 3)
 
 
 def prepared(work: Path, result_file: Path, timeout: float) -> None:
     """`dutygraph prepare` on the build in ``work``, no answer kept before it (its time, peak memory,
-    CPU and the answers it kept), then each question of the suite and of COMMANDS asked once, each in
-    a new process, as a researcher's first asking after it."""
+    CPU and the answers it kept), then each question of the suite asked once, each in a new process,
+    as a researcher's first asking after it, and each command of COMMANDS typed once in each format."""
     import shutil
 
     answers_dir = work / "graph" / "answers"
@@ -476,10 +483,15 @@ def prepared(work: Path, result_file: Path, timeout: float) -> None:
     listings = json.loads(out)
     kept = list(answers_dir.glob("*/*.marshal"))
     place, first = first_place(work)[0], {}
-    for label in [*QUERIES, *COMMANDS]:
+    for label in QUERIES:
         got = in_child(_first_child, (work, label, place), timeout, label)
         first[label] = f">{timeout:.0f}" if got is None else round(got[0], 3)
         print(f"  {label}: {first[label]} s", file=sys.stderr, flush=True)
+    for command in COMMANDS:
+        for fmt in ("table", "json", "csv"):
+            label = f"{command} --format {fmt}"
+            first[label] = command_first(work, command, fmt, timeout)
+            print(f"  {label}: {first[label]} s", file=sys.stderr, flush=True)
     result = read_results(result_file)
     result["prepare"] = {
         "seconds": round(seconds, 1), "peak_rss_mib": round(peak / 2**20), **cpu, "listings": len(listings),

@@ -28,6 +28,8 @@ def test_build_then_check_then_read_as_json(tiny_ws):
     rows = json.loads(r.stdout)
     assert "成都市" in r.stdout and "\\u" not in r.stdout
     assert {(x["agency"], x["role"]) for x in rows} == {("市公安局", "lead"), ("市民政局", "holder")}
+    lines = r.stdout.splitlines()   # one row a line, as sqlite-utils prints them: grep finds whole rows
+    assert len(lines) == len(rows) and all(json.loads(line.strip("[], ")) in rows for line in lines)
     (tiny_ws / "corpus" / "t01.txt").write_text("成都市成员单位职责\n市财政局：保障经费。\n", encoding="utf-8")
     r = cli("build", "--check", "--workspace", str(tiny_ws))
     assert r.returncode == 1 and "differs" in r.stdout
@@ -156,6 +158,21 @@ def test_a_table_joins_a_pdf_s_broken_lines_and_keeps_the_space_before_a_latin_w
 
     out = table([{"message": "妇工委 is a member of 协调组", "text": "指导困境儿童色情\n\n工作，指导 网络"}])
     assert "妇工委 is a member of 协调组" in out and "指导困境儿童色情工作，指导网络" in out
+
+
+def test_a_table_lines_up_chinese_and_latin_text_and_clips_long_cells_to_their_width():
+    """Chinese characters take two columns: the columns after them line up on a terminal, and a
+    long cell is cut to its column's width with an ellipsis."""
+    from dutygraph.output import table
+    from dutygraph.text import display_width
+
+    out = table([{"agency": "市民政局", "role": "lead", "text": "加强困境儿童保障工作，" * 5},
+                 {"agency": "Civil Affairs Bureau", "role": "support", "text": "short"}])
+    head, rule, *rows, count = out.splitlines()
+    assert count == "(2 rows)"
+    assert {display_width(line[:line.index(role)]) for line, role in zip(rows, ("lead", "support"))} == {22}
+    assert rows[0].endswith("…") and 35 <= display_width(rows[0][rows[0].index("加强"):]) <= 36
+    assert rows[1].endswith("short")
 
 
 @pytest.mark.parametrize("command", [

@@ -37,7 +37,10 @@ def test_prepare_asks_each_library_query_of_the_country_and_each_value_of_its_vo
     assert not [c for c in commands if "place=" in c or "--jurisdiction" in c]   # one place's: quick to ask
 
 
-def test_after_prepare_the_country_s_listings_are_read_back_not_asked(tiny_ws, keep_all, capsys, monkeypatch):
+def test_after_prepare_the_country_s_listings_are_read_back_not_asked(tiny_ws, capsys, monkeypatch):
+    """Every answer prepare asks for is kept, the quick ones too (here all take milliseconds): a
+    command that reads only national listings then never opens a worker or waits on the store."""
+    monkeypatch.delenv("DUTYGRAPH_CACHE", raising=False)
     Workspace(tiny_ws).build()
     ws = ["--workspace", str(tiny_ws), "--format", "json"]
     truth = {}
@@ -51,6 +54,10 @@ def test_after_prepare_the_country_s_listings_are_read_back_not_asked(tiny_ws, k
     assert {"dutygraph duties --theme anti-trafficking", "dutygraph query gap-facts"} <= {r["command"] for r in rows}
     assert all(r["rows"] >= 0 and r["seconds"] >= 0 for r in rows)
     assert sum(r["kept"] for r in rows) > 0 and "answers kept for this graph" in err
+
+    same = Workspace(tiny_ws)
+    same.prepare()
+    same.duties(jurisdiction=["成都"])   # asked after prepare by the same workspace: quick, so not kept
 
     def no_store(*_a, **_k):
         raise AssertionError("the store was asked")

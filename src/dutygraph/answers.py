@@ -33,6 +33,7 @@ class Answers:
 
     def __init__(self, graph_dir: Path, digest: str):
         self.dir = graph_dir / ANSWERS_DIR / digest[:32]
+        self.keep_after = KEEP_AFTER_S   # `prepare` keeps every answer it asks for: 0
 
     def path(self, query: str) -> Path:
         key = "\0".join((FORMAT, __version__, str(marshal.version), sys.version.split()[0], query))
@@ -60,9 +61,9 @@ class Answers:
         return answer
 
     def put(self, query: str, rows: list[dict], seconds: float) -> None:
-        """Keep an answer that took ``KEEP_AFTER_S`` or more; nothing is kept where nothing can be
-        written (a workspace read-only to this user answers as before)."""
-        if seconds < KEEP_AFTER_S:
+        """Keep an answer that took ``keep_after`` seconds or more; nothing is kept where nothing can
+        be written (a workspace read-only to this user answers as before)."""
+        if seconds < self.keep_after:
             return
         from .build import write_atomic
 

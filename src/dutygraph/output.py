@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from .text import display_width
+from .text import WIDE_FROM, display_width
 
 TEXT_WIDTH = 36
 
@@ -30,22 +30,23 @@ def _cell(value) -> str:
 
 
 CJK = "[\u3000-\u9fff\uff00-\uffef]"
+SPACE = re.compile(r"\s")
 # PDF text breaks lines inside words: in a table, drop a break beside CJK and the spaces between two
 # CJK characters, and keep one space between CJK and a Latin word ("旅游岛妇工委 is a member of …")
 PDF_BREAK = re.compile(rf"(?<={CJK})\s+(?={CJK})|(?<={CJK})[ \t]*\n\s*|\s*\n[ \t]*(?={CJK})")
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(PDF_BREAK.sub("", text).split())
-    if display_width(text) <= width:
+    if SPACE.search(text):
+        text = " ".join(PDF_BREAK.sub("", text).split())
+    if len(text) * 2 <= width or display_width(text) <= width:
         return text
-    out, w = [], 0
-    for c in text:
-        w += display_width(c)
+    w = 0
+    for k, c in enumerate(text):
+        w += 2 if c >= WIDE_FROM else 1
         if w > width - 1:
-            break
-        out.append(c)
-    return "".join(out) + "…"
+            return text[:k] + "…"
+    return text
 
 
 def _table_cell(value, key: str) -> str:
@@ -67,18 +68,21 @@ def table(rows: list[dict], columns: list[str] | None = None) -> str:
     columns = columns or [k for k in rows[0] if not k.endswith("_iri") and k not in ("duty", "task")
                           and not (k == "subject" and "text" in rows[0]) and not k.endswith(" duties")]
     cells = [[_table_cell(r.get(c), c) for c in columns] for r in rows]
-    widths = [max(display_width(c), *(display_width(row[k]) for row in cells)) for k, c in enumerate(columns)]
+    sized = [[(v, display_width(v)) for v in row] for row in [columns, *cells]]
+    widths = [max(row[k][1] for row in sized) for k in range(len(columns))]
 
     def line(values):
-        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - vw) for (v, vw), w in zip(values, widths)).rstrip()
 
-    out = [line(columns), line(["-" * w for w in widths])]
-    out += [line(r) for r in cells]
+    out = [line(sized[0]), line([("-" * w, w) for w in widths])]
+    out += [line(r) for r in sized[1:]]
     return "\n".join(out) + f"\n({len(rows)} rows)\n"
 
 
 def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    """One array with one object a line, as sqlite-utils prints rows: grep and diff read it row by
+    row, and json's C encoder writes it (an indented dump is Python's, several times slower)."""
+    return "[" + ",\n ".join(json.dumps(r, ensure_ascii=False) for r in rows) + "]\n"
 
 
 def to_csv(rows: list[dict], bom: bool = False) -> str:

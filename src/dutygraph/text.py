@@ -6,6 +6,7 @@ written text of a span.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # One character for one character: folding keeps offsets.
@@ -110,6 +111,10 @@ def split_keep(view: View, seps: str) -> list[View]:
     return [v for v in (p.strip() for p in out) if v.text.strip(seps + " ")]
 
 
+WIDE_FROM = "\u2e80"   # CJK radicals onwards: two columns each
+WIDE = re.compile(f"[{WIDE_FROM}-\U0010ffff]")
+
+
 def display_width(text: str) -> int:
     """Width as printed: CJK and full-width characters count two columns."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+    return len(text) if text.isascii() else 2 * len(text) - len(WIDE.sub("", text))
