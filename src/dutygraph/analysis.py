@@ -137,8 +137,9 @@ def _membership_gaps(facts, held, keep=None) -> list[dict]:
     that lists member units without it (`holders-not-members`), once per unit and place at the first
     duty it holds there."""
     facts = [f for f in facts if keep is None or _place(f) in keep]
-    facts.sort(key=lambda f: tuple((v is not None, v) for v in (
-        f["jurisdiction"], f["body"], f["agency"], f["source"], f["start"])))   # first words first
+    facts.sort(key=lambda f: (   # first words first (none before a value)
+        f["jurisdiction"] is not None, f["jurisdiction"], f["body"] is not None, f["body"],
+        f["agency"] is not None, f["agency"], f["source"] is not None, f["source"], f["start"] is not None, f["start"]))
     seen, out = set(), []
     for f in facts:
         key = (f["agency_iri"], f["body"])
