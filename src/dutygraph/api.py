@@ -209,8 +209,8 @@ class Workspace:
         return self.run_query(q, params or {})
 
     def prepare(self) -> list[dict]:
-        """Ask the country's listings once, keeping the answers that take a while, so that whoever
-        asks one next reads it back (see prepare.py); one row per listing asked."""
+        """Ask the country's listings once, keeping every answer, so that whoever asks one next
+        reads it back (see prepare.py); one row per listing asked."""
         from .prepare import prepare
 
         return prepare(self)

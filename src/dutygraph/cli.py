@@ -160,8 +160,8 @@ def parser() -> Parser:
   dutygraph build --workspace /tmp/national && dutygraph prepare --workspace /tmp/national
   dutygraph prepare --format csv > prepared.csv     what was asked, its rows and seconds
 Each library query over the whole graph, and once for each theme, target group, agency type and
-severity it takes; then `duties` for each of those. Answers that took a second or more are kept
-in graph/answers/ until the next build changes the graph.""")
+severity it takes; then `duties` for each of those. Every answer is kept in graph/answers/ (other
+commands keep those that took a second or more) until the next build changes the graph.""")
     _common(p, remote=False)
 
     p = sub.add_parser("export", help="the graph as Turtle, TriG, JSON-LD, N-Triples, RDF/XML, CSV or GraphML")
