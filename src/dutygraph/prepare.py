@@ -68,26 +68,26 @@ def prepare(ws) -> list[dict]:
     if ws.endpoint:
         raise DutygraphError("prepare keeps the answers of the graph built here; an endpoint's are not kept "
                              "(leave out --endpoint)")
-    kept_dir = _answers_dir(ws)
+    kept = _writable_answers(ws)
     todo = asks(ws)
     progress = Progress(len(todo), "listings", least=1)
-    rows = []
-    ws.store.answers.keep_after = 0.0   # a quick answer too: a command that reads only kept answers never waits on the store
+    rows, count = [], _kept_in(kept.dir)[0]
+    keep_after, kept.keep_after = kept.keep_after, 0.0   # quick answers too: a command reading only kept ones never waits on the store
     try:
         for ask in todo:
-            before = _kept_in(kept_dir)[0]
             started = time.perf_counter()
             found = ws.run(ask.query, **ask.params) if ask.query else ws.duties(**ask.params)
+            seconds, before, count = time.perf_counter() - started, count, _kept_in(kept.dir)[0]
             rows.append({"command": f"dutygraph {ask.command}", "rows": len(found),
-                         "seconds": round(time.perf_counter() - started, 3), "kept": _kept_in(kept_dir)[0] - before})
+                         "seconds": round(seconds, 3), "kept": count - before})
             progress.step()
     finally:
-        ws.store.answers.keep_after = answers.KEEP_AFTER_S
+        kept.keep_after = keep_after
     return rows
 
 
-def _answers_dir(ws) -> Path:
-    """Where this graph's answers are kept, made if need be: an error if none can be kept."""
+def _writable_answers(ws) -> answers.Answers:
+    """This graph's kept answers, their directory made if need be: an error if none can be kept."""
     if not answers.enabled() or not ws.cache:
         raise DutygraphError("answers are not kept (DUTYGRAPH_CACHE=0, or Workspace(cache=False)): there is nothing to prepare")
     kept = ws.store.answers
@@ -101,7 +101,7 @@ def _answers_dir(ws) -> Path:
     except OSError as exc:
         raise DutygraphError(f"answers cannot be kept in {kept.dir} ({exc.strerror or exc}): "
                              "prepare where graph/ can be written") from None
-    return kept.dir
+    return kept
 
 
 def kept(ws) -> tuple[int, int]:
