@@ -521,3 +521,47 @@ def test_no_library_query_splits_its_required_patterns_with_a_bind():
     assert len(split) > 20
     assert {name: binds for name, binds in split.items() if binds} == {}
     assert _splits(prepareQuery("SELECT * { ?a ?b ?j . BIND(?j AS ?x) ?c ?d ?e }").algebra, []) == ["x"]
+
+
+def _committees_in_several_graphs(ws) -> list[dict]:
+    """The committees that several documents of their place name, so that each is in the graph of
+    each: Oxigraph's union of the graphs gives their triples once per graph."""
+    return ws.store.select("""PREFIX dg: <https://w3id.org/dutygraph/ontology#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?b ?j WHERE { GRAPH ?g { ?b a dg:Committee ; dct:spatial ?j } } GROUP BY ?b ?j HAVING (COUNT(DISTINCT ?g) > 1)""")
+
+
+def test_each_member_is_listed_once_for_each_unit_and_post_the_roster_gives(national):
+    """A committee named by several documents of its place (its roster, its duty list) is in the
+    graph of each; `members` still lists each person of a roster once for each unit and post the
+    roster gives them — as synth wrote them — for the country and for a place."""
+    assert _committees_in_several_graphs(national)   # the case this is about
+    rows = national.members()
+    golds = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((national.path / "gold").glob("*.yaml"))]
+    rosters = {f"corpus/{Path(g['file']).name}": g for g in golds if g.get("members")}
+    assert rosters
+    for source, gold in rosters.items():
+        listed = Counter((r["person"].replace(" ", ""), r["agency"] or "", r["post"]) for r in rows
+                         if r["source"] == source and r["person"])
+        assert listed == Counter((p.replace(" ", ""), unit, post) for p, unit, post in gold["members"]), source
+    places = {j["jurisdiction_iri"]: j for j in national.run("jurisdictions")}
+    parent = next(places[r["jurisdiction_iri"]]["parent"] for r in rows if places[r["jurisdiction_iri"]]["parent"])
+    here, under = set(), {parent}   # the place and every place under it, as deep as they go
+    while under - here:
+        here |= under
+        under = {iri for iri, j in places.items() if j["parent"] in here}
+    assert national.members([places[parent]["code"]]) == [r for r in rows if r["jurisdiction_iri"] in here]
+
+
+def test_no_library_query_gives_a_row_twice(national):
+    """What several documents name (a committee, a unit's name, a person) is in the graph of each,
+    and the union of the graphs gives its triples once per graph: no library query gives a row
+    twice for it, for the country or for a place whose committee is in several graphs."""
+    shared = _committees_in_several_graphs(national)
+    assert shared
+    place = shared[0]["j"].rsplit("/", 1)[-1]
+    for name, q in national.library.items():
+        for params in ({}, {"place": [place]} if "place" in q.params else None):
+            if params is not None:
+                rows = national.run(name, **params)
+                assert len(set(_rows(rows))) == len(rows), (name, params)
