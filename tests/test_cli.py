@@ -175,6 +175,22 @@ def test_a_table_lines_up_chinese_and_latin_text_and_clips_long_cells_to_their_w
     assert rows[1].endswith("short")
 
 
+def test_a_table_cell_of_many_mentions_gives_each_wording_once_within_its_width_and_their_count():
+    """A law of a national graph is cited thousands of times: its row in a table stays as wide as
+    a row with two citations, each wording once (as many as fit), then how many there are."""
+    from dutygraph.output import table
+    from dutygraph.text import display_width
+
+    forms = ["《中华人民共和国反家庭暴力法》", "《反家暴法》", "反家庭暴力法", "《反家庭暴力法》"]
+    many = table([{"law": "中华人民共和国反家庭暴力法", "mentions": [{"text": forms[i % 4]} for i in range(5000)]}])
+    two = table([{"law": "中华人民共和国反家庭暴力法", "mentions": [{"text": f} for f in forms[:2]]}])
+    row = many.splitlines()[2]
+    assert row.endswith("; … (5000)") and display_width(row[row.index("《"):]) <= 48
+    assert row.count("《反家暴法》") == 1 and "《中华人民共和国反家庭…" in row
+    assert two.splitlines()[2].endswith("《中华人民共和国反家庭…; 《反家暴法》 (2)")
+    assert display_width(row) <= display_width(two.splitlines()[2]) + 8
+
+
 @pytest.mark.parametrize("command", [
     ["export", "--format", "turtle", "--out", "{file}/graph.ttl"],
     ["export", "--format", "csv", "--out", "{file}"],

@@ -55,11 +55,27 @@ def _table_cell(value, key: str) -> str:
             return _clip("; ".join(f"{v['law']} ({v['how']})" for v in value), 48)
         if "score" in value[0]:   # suggestions: the unit (or type) and its score
             return _clip("; ".join(f"{v.get('agency') or '(' + str(v.get('agency_type')) + ')'} {v['score']}" for v in value), 48)
-        if "text" in value[0]:
-            return "; ".join(_clip(str(v.get("text", "")), 24) for v in value)
+        if "text" in value[0]:   # mentions, targets: their distinct words, and how many in all
+            return _texts_cell(value)
         return f"{len(value)} items"
     text = _cell(value)
     return _clip(text, TEXT_WIDTH if key in ("text", "message", "message_zh", "focus", "duty_texts") else 48)
+
+
+def _texts_cell(value: list[dict], width: int = 48) -> str:
+    """A list of quoted words in one cell: each distinct wording once (a law is cited 《反家暴法》 in
+    many places), as many whole as the column holds, and the count when there is more than one — a
+    law of the national graph has thousands of mentions, which a table row cannot hold."""
+    words = list(dict.fromkeys(_clip(str(v.get("text", "")), 24) for v in value))
+    count = f" ({len(value)})" if len(value) > 1 else ""
+    room = width - len(count) - 3   # and "; …" when some are left out
+    shown, used = [], -2
+    for w in words:
+        used += display_width(w) + 2
+        if used > room:
+            break
+        shown.append(w)
+    return "; ".join(shown) + ("; …" if len(shown) < len(words) else "") + count   # (one always fits: 24 < room)
 
 
 def table(rows: list[dict], columns: list[str] | None = None) -> str:
