@@ -85,6 +85,11 @@ class Synth:
             text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
         return text
 
+    @staticmethod
+    def plan(place: str) -> str:
+        """The place's own programme, which no register holds and several of its documents carry out."""
+        return f"{place}妇女儿童发展规划（2021-2030年）"
+
     def unit(self, prefix: str, label: str, doc: Written) -> str:
         """A unit of the place, noted as one the document names."""
         doc.units[prefix + label] = self.type_of[label]
@@ -138,7 +143,8 @@ class Synth:
         doc = Written("task-division", layout)
         lp, rp, colon, semi = ("(", ")", ":", ";") if layout == "ascii brackets" else ("（", "）", "：", "；")
         labels = self.labels(20)   # each unit noted where a task names it
-        lines = [f"{place}妇女儿童重点工作责任分工", ""]
+        lines = [f"{place}妇女儿童重点工作责任分工", "",
+                 f"为贯彻落实《{self.plan(place)}》，现将重点工作责任分工如下。", ""]
         n = 0
         for g, group in enumerate(("促进妇女就业创业", "保障儿童健康成长", "加强权益保护")):
             lines += [f"{NUMERALS[g]}、{group}", ""]
@@ -207,7 +213,7 @@ class Synth:
         # a law named in passing, which no duty need carry out, and the grounds it opens with
         lines = [f"{place}维护妇女儿童权益联动工作机制", "",
                  f"近年来，《{rng.choice(self.laws)}》颁布实施以来，妇女儿童合法权益保障不断加强。",
-                 f"为贯彻落实《{rng.choice(self.laws)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
+                 f"为贯彻落实《{rng.choice(self.laws)}》和《{self.plan(place)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
         for k, name in enumerate(rng.sample(names, 3)):
             words = f"各成员单位要{self.duty()}。{self.duty()}。"
             lines += [f"（{NUMERALS[k]}）{name}。{words}"] if layout.endswith("paragraph") else [f"（{NUMERALS[k]}）{name}", words]
