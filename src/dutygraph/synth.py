@@ -136,8 +136,9 @@ class Synth:
         return doc
 
     def task_division(self, place: str, prefix: str) -> Written:
-        """Numbered tasks, each with its lead and responsible units in brackets after it (full-width or
-        ASCII), or on lines of their own below it (牵头单位：… / 责任单位：…)."""
+        """Numbered tasks, under the programme they carry out (the place's own), each with its lead and
+        responsible units in brackets after it (full-width or ASCII), or on lines of their own below it
+        (牵头单位：… / 责任单位：…)."""
         rng = self.rng
         layout = rng.choice(("full-width brackets", "ascii brackets", "labelled lines"))
         doc = Written("task-division", layout)
