@@ -43,6 +43,24 @@ def test_synth_is_reproducible_and_covers_the_genres(tmp_path):
         (other / f).read_bytes() != (a / f).read_bytes() for f in files)
 
 
+def test_a_synthetic_unit_is_named_as_a_unit_of_its_place_is(national):
+    """The units synth names are its types' alternative labels after the place's prefix (县财政局,
+    市团委): never a ministry's name, a supreme or a high court's, or a name with another level written
+    in (县财政部, 县最高人民检察院, 市团县委), which the vocabularies keep as hidden labels; a speech's
+    department in general (公安部门) is written as it is."""
+    scheme = national.vocab.scheme("agency-type")
+    units = Counter()
+    for p in sorted((national.path / "gold").glob("*.yaml")):
+        gold = yaml.safe_load(p.read_text(encoding="utf-8"))
+        units.update((name, code, gold["genre"]) for name, code in gold["units"])
+    assert sum(units.values()) > 500
+    for name, code, genre in units:
+        local = name[1:] in scheme.names.get(code, []) and name[0] in "市县区"
+        assert local or code == "government" or (genre == "speech" and name.endswith("部门")), name
+    hidden = {e.label for e in scheme.entries} - {n for names in scheme.names.values() for n in names}
+    assert {"财政部", "最高人民检察院", "团县委"} <= hidden
+
+
 LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"},
            "task-division": {"full-width brackets", "ascii brackets", "labelled lines"},
            "roster": {"label on the first line", "bracketed titles", "table flattened to a cell a line"},

@@ -29,14 +29,12 @@ def chinese_number(n: int) -> str:
 
 
 def _unit_names(vocab: Vocabulary) -> dict[str, list[str]]:
-    """For each agency type, the unit names that carry a suffix a unit has (局, 委, 部, 会 ...)."""
-    out: dict[str, list[str]] = {}
-    for e in vocab.scheme("agency-type").entries:
-        if "{place}" in e.label or e.code != e.top or len(e.label) < 2:
-            continue
-        if e.label[-1] in "局委部会办院联社台心" and not e.label.endswith(("部门", "机关", "政府")):
-            out.setdefault(e.top, []).append(e.label)
-    return {k: sorted(v) for k, v in out.items() if v and k not in ("wcwc", "government", "legislature")}
+    """For each agency type, the names a unit of a prefecture or county goes by: its alternative
+    labels (the ministry's 民政部 and the level-written 团县委 are hidden labels, matched but never
+    given to a unit of the place)."""
+    scheme = vocab.scheme("agency-type")
+    return {code: names for code, names in sorted(scheme.names.items())
+            if scheme.top(code) == code and code not in ("wcwc", "government", "legislature")}
 
 
 def _keywords(vocab: Vocabulary) -> dict[str, list[str]]:

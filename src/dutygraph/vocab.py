@@ -39,7 +39,8 @@ class Scheme:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)   # code -> {lang: label}
     definitions: dict[str, str] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)   # every word matched: alternative and hidden labels
+    names: dict[str, list[str]] = field(default_factory=dict)   # code -> its alternative labels (zh): what a unit is called
 
     def top(self, code: str) -> str:
         while code in self.broader:
@@ -97,6 +98,9 @@ class Vocabulary:
                 for lab in list(g.objects(c, SKOS.altLabel)) + list(g.objects(c, SKOS.hiddenLabel)):
                     if isinstance(lab, Literal) and (lab.language or "zh") == "zh":
                         sch.entries.append(Entry(str(lab), code, ""))
+                names = sorted(str(lab) for lab in g.objects(c, SKOS.altLabel) if isinstance(lab, Literal) and (lab.language or "zh") == "zh")
+                if names:
+                    sch.names[code] = names
             sch.entries = sorted({Entry(e.label, e.code, sch.top(e.code)) for e in sch.entries},
                                  key=lambda e: (-len(e.label), e.label, e.code))
 
