@@ -95,12 +95,11 @@ class Vocabulary:
                 b = g.value(c, SKOS.broader)
                 if b is not None:
                     sch.broader[code] = str(g.value(b, SKOS.notation))
-                for lab in list(g.objects(c, SKOS.altLabel)) + list(g.objects(c, SKOS.hiddenLabel)):
-                    if isinstance(lab, Literal) and (lab.language or "zh") == "zh":
-                        sch.entries.append(Entry(str(lab), code, ""))
-                names = sorted(str(lab) for lab in g.objects(c, SKOS.altLabel) if isinstance(lab, Literal) and (lab.language or "zh") == "zh")
-                if names:
-                    sch.names[code] = names
+                for prop in (SKOS.altLabel, SKOS.hiddenLabel):
+                    words = sorted(str(lab) for lab in g.objects(c, prop) if isinstance(lab, Literal) and (lab.language or "zh") == "zh")
+                    sch.entries += [Entry(w, code, "") for w in words]
+                    if prop == SKOS.altLabel and words:
+                        sch.names[code] = words
             sch.entries = sorted({Entry(e.label, e.code, sch.top(e.code)) for e in sch.entries},
                                  key=lambda e: (-len(e.label), e.label, e.code))
 
