@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -59,6 +60,39 @@ def test_a_synthetic_unit_is_named_as_a_unit_of_its_place_is(national):
         assert local or code == "government" or (genre == "speech" and name.endswith("部门")), name
     hidden = {e.label for e in scheme.entries} - {n for names in scheme.names.values() for n in names}
     assert {"财政部", "最高人民检察院", "团县委"} <= hidden
+
+
+def test_a_synthetic_duty_reads_as_its_themes_examples_and_is_tagged_with_them(national):
+    """synth words each duty with the examples of one theme or two (skos:example: 依法打击拐卖妇女儿童
+    违法犯罪活动, not 完善妇女强奸工作), so every duty read back is such examples in a row, after its
+    holder and before a task's target or a citation (a PDF's line breaks and page numbers aside), and
+    carries the theme of each."""
+    examples = {x: code for code, xs in national.vocab.scheme("theme").examples.items() for x in xs}
+    written = "|".join(re.escape(x) for x in sorted(examples, key=len, reverse=True))
+    added = r"(?:，(?:贯彻落实|依据|宣传普及)《[^》]+》(?:开展工作)?)?(?:，(?:确保取得实效|到\d{4}年覆盖率达到\d+%))?"
+    shape = re.compile(f"(?:[^要]*要)?((?:{written})(?:，(?:{written}))*){added}[。；;]?")
+    duties = national.run("duties")
+    assert len(duties) > 500
+    for r in duties:
+        text = re.sub(r"\s+", "", re.sub(r"\n\s*\d+\s*\n", "\n", r["text"]))   # a PDF's lines, page numbers
+        m = shape.fullmatch(text)
+        assert m, r["text"]
+        said = {examples[x] for x in re.findall(written, m.group(1))}
+        assert said <= set(r["themes"]), (r["text"], r["themes"])
+
+
+def test_each_theme_has_examples_that_read_as_a_duty_of_it_naming_no_unit(vocab):
+    """A theme's examples are what synth writes its duties from: each must be tagged with its theme
+    and name no unit, or a synthetic duty would be read as another's or cut at a name."""
+    from dutygraph.jurisdictions import Jurisdiction
+    from dutygraph.pipeline.matchers import Context
+
+    ctx = Context(vocab, Jurisdiction("441900", "东莞市", "prefecture"), ())
+    themes = vocab.scheme("theme")
+    assert set(themes.examples) == {c for c in themes.labels if themes.top(c) == c}
+    for code, examples in themes.examples.items():
+        for x in examples:
+            assert code in ctx.themes.codes(x) and not ctx.units.find(x) and "要" not in x, (code, x)
 
 
 LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"},

@@ -75,10 +75,16 @@ def page(directory: Path) -> str:
             code = str(vocabs.value(c, SKOS.notation))
             out.append(f"<tr><td><code>{e(code)}</code>{' ⊂ <code>' + e(str(vocabs.value(broader, SKOS.notation))) + '</code>' if broader else ''}</td>"
                        f"<td>{e(_lang(vocabs, c, SKOS.prefLabel, 'zh'))}</td><td>{e(_lang(vocabs, c, SKOS.prefLabel, 'en'))}</td>"
-                       f"<td>{e(_lang(vocabs, c, SKOS.definition, 'en'))}</td><td>{e('、'.join(words))}</td></tr>")
+                       f"<td>{e(_lang(vocabs, c, SKOS.definition, 'en'))}{_examples(vocabs, c)}</td><td>{e('、'.join(words))}</td></tr>")
         out.append("</table>")
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def _examples(vocabs: Graph, concept) -> str:
+    """A concept's examples (skos:example) under its definition: a theme's duties as worded."""
+    examples = sorted(str(x) for x in vocabs.objects(concept, SKOS.example))
+    return "".join(f"<br><i>e.g.</i> {html.escape(x)}" for x in examples)
 
 
 def write_docs(workspace: Path, out: Path | None = None) -> Path:

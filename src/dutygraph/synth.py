@@ -5,18 +5,19 @@ tasks) in the evaluation set's form. Reproducible for a seed."""
 from __future__ import annotations
 
 import random
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .build import write_atomic
+from .errors import DutygraphError
 from .jurisdictions import division_table, is_grouping
 from .vocab import Vocabulary
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国丽华明军红英芳敏静强磊洋勇艳杰娟涛超秀兰霞平刚桂英玉梅志强文波海燕丹慧琳鹏飞婷雪峰亮晶"
-VERBS = ("负责", "推进", "加强", "做好", "完善", "落实", "组织开展", "依法保障", "指导")
 POSTS = ("副局长", "副主任", "副主席", "局长", "副书记", "副部长", "党组成员", "三级调研员")
 NUMERALS = "一二三四五六七八九"
 SEPARATOR = {"colon": "：", "ascii-colon": ":", "gap": "  "}   # between a unit and its duties
@@ -37,12 +38,14 @@ def _unit_names(vocab: Vocabulary) -> dict[str, list[str]]:
             if scheme.top(code) == code and code not in ("wcwc", "government", "legislature")}
 
 
-def _keywords(vocab: Vocabulary) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for e in vocab.scheme("theme").entries:
-        if len(e.label) >= 2:
-            out.setdefault(e.top, []).append(e.label)
-    return {k: sorted(v) for k, v in out.items()}
+def _examples(vocab: Vocabulary) -> dict[str, list[str]]:
+    """For each theme, its duties as documents word them (skos:example): a duty is written from
+    these, so that it reads as one (依法打击拐卖妇女儿童违法犯罪活动, not 完善妇女强奸工作)."""
+    scheme = vocab.scheme("theme")
+    examples = {code: words for code, words in sorted(scheme.examples.items()) if scheme.top(code) == code}
+    if not examples:
+        raise DutygraphError("the theme vocabulary gives no examples (skos:example) to write duties from")
+    return examples
 
 
 @dataclass
@@ -66,22 +69,28 @@ class Synth:
     def __init__(self, vocab: Vocabulary, seed: int):
         self.rng = random.Random(seed)
         self.units = _unit_names(vocab)
-        self.keywords = _keywords(vocab)
+        self.examples = _examples(vocab)
         self.types = sorted(self.units)
-        self.themes = sorted(self.keywords)
+        self.themes = sorted(self.examples)
         self.type_of = {e.label: e.top for e in vocab.scheme("agency-type").entries}
         # citations as documents write them: a title or a short name from the register
         self.laws = sorted({a for i in vocab.instruments.values() for a in i.aliases})
 
-    def duty(self) -> str:
+    def duties(self, n: int) -> list[str]:
+        """n duties of one holder, each on one theme or two and no theme twice, in the words of the
+        themes' examples; about a quarter cite the law they carry out, as real duties do."""
         rng = self.rng
-        kw = rng.choice(self.keywords[rng.choice(self.themes)])
-        other = rng.choice(self.keywords[rng.choice(self.themes)])
-        who = rng.choice(("妇女儿童", "妇女", "儿童", "农村妇女", "留守儿童", "女职工", "困境儿童", "残疾妇女儿童"))
-        text = f"{rng.choice(VERBS)}{who}{kw}工作，{rng.choice(VERBS)}{other}"
-        if rng.random() < 0.25:   # about a quarter of real duties cite the law they carry out
-            text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
-        return text
+        themes = iter(rng.sample(self.themes, min(2 * n, len(self.themes))))
+        out = []
+        for _ in range(n):
+            text = "，".join(rng.choice(self.examples[t]) for t in islice(themes, rng.choice((1, 2))))
+            if rng.random() < 0.25:
+                text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
+            out.append(text)
+        return out
+
+    def duty(self) -> str:
+        return self.duties(1)[0]
 
     @staticmethod
     def plan(place: str) -> str:
@@ -115,7 +124,7 @@ class Synth:
         marker = rng.choice(("（{}）", "{}、")) if layout == "numbered" else None
         lines = [f"{place}妇女儿童工作委员会成员单位职责", ""]
         for k, name in enumerate(self.members(prefix, rng.randint(25, 45), doc), 1):
-            clauses = "；".join(self.duty() for _ in range(rng.randint(1, 4)))
+            clauses = "；".join(self.duties(rng.randint(1, 4)))
             if marker:
                 lines.append(marker.format(chinese_number(k) if marker[0] == "（" else k) + f"{name}。{clauses}。")
             else:
@@ -214,7 +223,7 @@ class Synth:
                  f"近年来，《{rng.choice(self.laws)}》颁布实施以来，妇女儿童合法权益保障不断加强。",
                  f"为贯彻落实《{rng.choice(self.laws)}》和《{self.plan(place)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
         for k, name in enumerate(rng.sample(names, 3)):
-            words = f"各成员单位要{self.duty()}。{self.duty()}。"
+            words = "各成员单位要{}。{}。".format(*self.duties(2))
             lines += [f"（{NUMERALS[k]}）{name}。{words}"] if layout.endswith("paragraph") else [f"（{NUMERALS[k]}）{name}", words]
         lines += ["二、职责分工"]
         for unit in self.members(prefix, 6, doc):
@@ -238,7 +247,7 @@ class Synth:
                     self.unit("", subject, doc)
             else:
                 subject = self.unit(prefix, rng.choice(self.units[rng.choice(self.types)]), doc)
-            points.append(f"{subject}要{self.duty()}；要{self.duty()}。")
+            points.append("{}要{}；要{}。".format(subject, *self.duties(2)))
         title = f"在全{prefix}妇女儿童工作会议上的讲话"
         if rng.random() < 0.35:
             doc.layout = "web page"

@@ -41,6 +41,7 @@ class Scheme:
     broader: dict[str, str] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)   # every word matched: alternative and hidden labels
     names: dict[str, list[str]] = field(default_factory=dict)   # code -> its alternative labels (zh): what a unit is called
+    examples: dict[str, list[str]] = field(default_factory=dict)   # code -> its examples (zh): a theme's duty as worded
 
     def top(self, code: str) -> str:
         while code in self.broader:
@@ -92,6 +93,9 @@ class Vocabulary:
                 d = g.value(c, SKOS.definition)
                 if d is not None:
                     sch.definitions[code] = str(d)
+                examples = sorted(str(x) for x in g.objects(c, SKOS.example) if isinstance(x, Literal) and x.language == "zh")
+                if examples:
+                    sch.examples[code] = examples
                 b = g.value(c, SKOS.broader)
                 if b is not None:
                     sch.broader[code] = str(g.value(b, SKOS.notation))
