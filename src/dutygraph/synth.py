@@ -5,8 +5,8 @@ tasks) in the evaluation set's form. Reproducible for a seed."""
 from __future__ import annotations
 
 import random
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import yaml
@@ -90,6 +90,7 @@ class Synth:
         return out
 
     def duty(self) -> str:
+        """One duty, for a holder of one (a task, a mechanism's unit, the paragraph that lost its unit)."""
         return self.duties(1)[0]
 
     @staticmethod

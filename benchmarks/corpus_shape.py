@@ -1,0 +1,48 @@
+"""How near a synthetic corpus is to the real documents, in the shape of what is read from it: of
+its duties, the share that serve children, that serve no named target group, that rest on no legal
+basis, and the themes a duty has on average. The national listings' sizes follow these shares (one
+target group's duties, the duties without a basis), so a figure of the scale benchmark is read with
+the corpus it was taken on.
+
+    python benchmarks/corpus_shape.py . /tmp/national/n300        (each a built workspace)
+    python benchmarks/corpus_shape.py . /tmp/national/n300 --format json
+
+Each workspace is asked through the library (`Workspace.duties`, the library query
+`duties-without-basis`), as a researcher would; the seeds' workspace is the project's own (`.`).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from dutygraph import Workspace  # noqa: E402
+from dutygraph.output import render  # noqa: E402
+
+
+def shape(path: Path) -> dict:
+    """The shares of one built workspace's duties (each duty once, whatever its holders)."""
+    ws = Workspace(path)
+    duties = {r["duty"]: r for r in ws.duties()}
+    n = len(duties) or 1
+    without_basis = {r["duty"] for r in ws.run("duties-without-basis")}
+    return {"workspace": str(path), "duties": len(duties),
+            "children": round(sum("children" in r["target_groups"] for r in duties.values()) / n, 2),
+            "no_target_group": round(sum(not r["target_groups"] for r in duties.values()) / n, 2),
+            "no_legal_basis": round(len(without_basis & set(duties)) / n, 2),
+            "themes_a_duty": round(sum(len(r["themes"]) for r in duties.values()) / n, 2)}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("workspaces", nargs="+", type=Path)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    a = p.parse_args()
+    print(render([shape(w) for w in a.workspaces], a.format), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
