@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -93,6 +96,20 @@ def test_each_theme_has_examples_that_read_as_a_duty_of_it_naming_no_unit(vocab)
     for code, examples in themes.examples.items():
         for x in examples:
             assert code in ctx.themes.codes(x) and not ctx.units.find(x) and "要" not in x, (code, x)
+
+
+def test_synth_refuses_a_vocabulary_whose_themes_give_no_examples(tmp_path):
+    """A workspace's own vocabularies without the themes' examples leave synth nothing to word a
+    duty from: one line that says so, a non-zero exit, and nothing written."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "ontology", ws / "ontology")
+    themes = ws / "ontology" / "themes.ttl"
+    themes.write_text("".join(line for line in themes.read_text(encoding="utf-8").splitlines(keepends=True)
+                              if not line.lstrip().startswith("skos:example")), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "dutygraph", "synth", "--workspace", str(ws), "--jurisdictions", "3",
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert r.returncode != 0 and "skos:example" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
 
 
 LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"},
@@ -409,8 +426,6 @@ def test_the_store_holds_exactly_the_graph_file_after_a_build_and_a_changed_rebu
     """The store is filled while the build writes the TriG (everything but the findings as the
     workers' graphs arrive, the findings after): it must end up with every quad of the TriG, no
     more, also after a document changes, and an unchanged rebuild leaves it alone."""
-    import shutil
-
     import pyoxigraph as ox
 
     ws = Workspace(shutil.copytree(national.path, tmp_path / "ws", ignore=shutil.ignore_patterns("store")))
@@ -497,8 +512,6 @@ def test_the_graph_in_memory_answers_as_the_store_does(national, tmp_path):
     """``Workspace(memory=True)`` loads the TriG into memory for a long session: every library
     query, for the country and for one place, answers exactly as the on-disk store does, and it
     does not read that store (here a damaged one, which the on-disk way refuses)."""
-    import shutil
-
     from dutygraph.errors import DutygraphError
 
     ws = Workspace(shutil.copytree(national.path, tmp_path / "ws"))

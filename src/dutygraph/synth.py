@@ -291,10 +291,10 @@ def places(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
 def synth(vocab: Vocabulary, n: int, out: Path, seed: int = 0) -> dict:
     """Write the corpus under out/corpus/ and, under out/gold/, what each document holds: the
     evaluation set's form, so that `scripts/evaluate --set --docs out/gold` scores the reading."""
+    s = Synth(vocab, seed)   # first: a vocabulary it cannot write from leaves no directory behind
     out = Path(out)
     for d in ("corpus", "gold"):
         (out / d).mkdir(parents=True, exist_ok=True)
-    s = Synth(vocab, seed)
     docs = 0
     for k, (code, name, level) in enumerate(places(n, random.Random(seed))):
         prefix = "市" if name.endswith("市") else "县" if name.endswith("县") else "区"
