@@ -86,7 +86,8 @@ def test_a_synthetic_duty_reads_as_its_themes_examples_and_is_tagged_with_them(n
 
 def test_each_theme_has_examples_that_read_as_a_duty_of_it_naming_no_unit(vocab):
     """A theme's examples are what synth writes its duties from: each must be tagged with its theme
-    and name no unit, or a synthetic duty would be read as another's or cut at a name."""
+    and name no unit, or a synthetic duty would be read as another's or cut at a name; nor may it
+    hold 要, which ends a speech's subject (县公安局要…)."""
     from dutygraph.jurisdictions import Jurisdiction
     from dutygraph.pipeline.matchers import Context
 
