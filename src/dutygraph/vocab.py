@@ -93,17 +93,16 @@ class Vocabulary:
                 d = g.value(c, SKOS.definition)
                 if d is not None:
                     sch.definitions[code] = str(d)
-                examples = sorted(str(x) for x in g.objects(c, SKOS.example) if isinstance(x, Literal) and x.language == "zh")
+                examples = _chinese(g, c, SKOS.example)
                 if examples:
                     sch.examples[code] = examples
                 b = g.value(c, SKOS.broader)
                 if b is not None:
                     sch.broader[code] = str(g.value(b, SKOS.notation))
-                for prop in (SKOS.altLabel, SKOS.hiddenLabel):
-                    words = sorted(str(lab) for lab in g.objects(c, prop) if isinstance(lab, Literal) and (lab.language or "zh") == "zh")
-                    sch.entries += [Entry(w, code, "") for w in words]
-                    if prop == SKOS.altLabel and words:
-                        sch.names[code] = words
+                names = _chinese(g, c, SKOS.altLabel)
+                sch.entries += [Entry(w, code, "") for w in names + _chinese(g, c, SKOS.hiddenLabel)]
+                if names:
+                    sch.names[code] = names
             sch.entries = sorted({Entry(e.label, e.code, sch.top(e.code)) for e in sch.entries},
                                  key=lambda e: (-len(e.label), e.label, e.code))
 
@@ -126,6 +125,11 @@ class Vocabulary:
     def label(self, scheme: str, code: str, lang: str = "zh") -> str:
         labels = self.schemes[scheme].labels.get(code, {})
         return labels.get(lang) or labels.get("en") or code
+
+
+def _chinese(g: Graph, concept, prop) -> list[str]:
+    """A concept's Chinese words under one property, sorted (an untagged literal counts as Chinese)."""
+    return sorted(str(x) for x in g.objects(concept, prop) if isinstance(x, Literal) and (x.language or "zh") == "zh")
 
 
 def ontology_dir(workspace: Path) -> Path:
