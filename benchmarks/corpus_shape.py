@@ -1,6 +1,7 @@
 """How near a synthetic corpus is to the real documents, in the shape of what is read from it: of
 its duties, the share that serve children, that serve no named target group, that rest on no legal
-basis, and the themes a duty has on average. The national listings' sizes follow these shares (one
+basis, and the themes a duty has on average; and of the duties a unit of a known type holds or
+leads, the share on a theme its type usually holds (`dg:usualTheme`). The national listings' sizes follow these shares (one
 target group's duties, the duties without a basis), so a figure of the scale benchmark is read with
 the corpus it was taken on.
 
@@ -25,14 +26,25 @@ from dutygraph.output import render  # noqa: E402
 def shape(path: Path) -> dict:
     """The shares of one built workspace's duties (each duty once, whatever its holders)."""
     ws = Workspace(path)
-    duties = {r["duty"]: r for r in ws.duties()}
+    rows = ws.duties()
+    duties = {r["duty"]: r for r in rows}
     n = len(duties) or 1
     without_basis = {r["duty"] for r in ws.run("duties-without-basis")}
     return {"workspace": str(path), "duties": len(duties),
             "children": round(sum("children" in r["target_groups"] for r in duties.values()) / n, 2),
             "no_target_group": round(sum(not r["target_groups"] for r in duties.values()) / n, 2),
             "no_legal_basis": round(len(without_basis & set(duties)) / n, 2),
-            "themes_a_duty": round(sum(len(r["themes"]) for r in duties.values()) / n, 2)}
+            "themes_a_duty": round(sum(len(r["themes"]) for r in duties.values()) / n, 2),
+            "own_usual_theme": usual_share(ws, rows)}
+
+
+def usual_share(ws: Workspace, rows: list[dict]) -> float:
+    """Of the rows where a unit of a known type holds or leads a duty, the share whose duty has a
+    theme the type usually holds."""
+    types = ws.vocab.scheme("agency-type")
+    own = [set(r["themes"]) & set(types.usual_themes.get(types.top(r["agency_type"]), ()))
+           for r in rows if r["agency_type"] and r["role"] in ("holder", "lead")]
+    return round(sum(map(bool, own)) / (len(own) or 1), 2)
 
 
 def main() -> int:

@@ -99,6 +99,30 @@ def test_each_theme_has_examples_that_read_as_a_duty_of_it_naming_no_unit(vocab)
             assert code in ctx.themes.codes(x) and not ctx.units.find(x) and "要" not in x, (code, x)
 
 
+def test_each_agency_type_names_the_themes_its_units_usually_hold(vocab):
+    """dg:usualTheme ties each agency type to the themes its units usually hold duties on, what synth
+    draws a unit's duties from: every type has some, each a theme of the vocabulary (a mistyped IRI
+    is none), and every theme is some type's."""
+    types, themes = vocab.scheme("agency-type"), vocab.scheme("theme")
+    assert set(types.usual_themes) == {c for c in types.labels if types.top(c) == c}
+    assert {t for ts in types.usual_themes.values() for t in ts} == {c for c in themes.labels if themes.top(c) == c}
+
+
+def test_a_synthetic_unit_holds_mostly_its_types_usual_themes_and_cites_laws_about_them(national):
+    """As real divisions of duties read, a synthetic unit's own duties are mostly on the themes its
+    type usually holds (a 县财政局 funds, a 县公安局 fights trafficking): read back, most duties a
+    typed unit holds or leads carry one, where themes given at random carry one in about thirteen;
+    and a law a duty cites is about one of the duty's themes (eli:is_about)."""
+    types = national.vocab.scheme("agency-type")
+    duties = national.run("duties")
+    own = [set(r["themes"]) & set(types.usual_themes[types.top(r["agency_type"])])
+           for r in duties if r["agency_type"] and r["role"] in ("holder", "lead")]
+    assert len(own) > 500 and sum(map(bool, own)) / len(own) > 0.5
+    about = {i.title: set(i.themes) for i in national.vocab.instruments.values()}
+    cited = [(law, r["themes"]) for r in duties for law in r["laws"]]
+    assert len(cited) > 50 and all(about[law] & set(themes) for law, themes in cited), cited
+
+
 def test_synth_refuses_a_vocabulary_whose_themes_give_no_examples(tmp_path):
     """A workspace's own vocabularies without the themes' examples leave synth nothing to word a
     duty from: one line that says so, a non-zero exit, and nothing written."""

@@ -75,7 +75,7 @@ def page(directory: Path) -> str:
             code = str(vocabs.value(c, SKOS.notation))
             out.append(f"<tr><td><code>{e(code)}</code>{' ⊂ <code>' + e(str(vocabs.value(broader, SKOS.notation))) + '</code>' if broader else ''}</td>"
                        f"<td>{e(_lang(vocabs, c, SKOS.prefLabel, 'zh'))}</td><td>{e(_lang(vocabs, c, SKOS.prefLabel, 'en'))}</td>"
-                       f"<td>{e(_lang(vocabs, c, SKOS.definition, 'en'))}{_examples(vocabs, c)}</td><td>{e('、'.join(words))}</td></tr>")
+                       f"<td>{e(_lang(vocabs, c, SKOS.definition, 'en'))}{_examples(vocabs, c)}{_usual_themes(vocabs, c)}</td><td>{e('、'.join(words))}</td></tr>")
         out.append("</table>")
     out.append("</body></html>\n")
     return "\n".join(out)
@@ -85,6 +85,12 @@ def _examples(vocabs: Graph, concept) -> str:
     """A concept's examples (skos:example) under its definition: a theme's duties as worded."""
     examples = sorted(str(x) for x in vocabs.objects(concept, SKOS.example))
     return "".join(f"<br><i>e.g.</i> {html.escape(x)}" for x in examples)
+
+
+def _usual_themes(vocabs: Graph, concept) -> str:
+    """An agency type's usual themes (dg:usualTheme) under its definition, by their codes."""
+    codes = sorted(str(vocabs.value(t, SKOS.notation)) for t in vocabs.objects(concept, DG.usualTheme))
+    return f"<br><i>usual themes:</i> {html.escape(', '.join(codes))}" if codes else ""
 
 
 def write_docs(workspace: Path, out: Path | None = None) -> Path:

@@ -21,6 +21,8 @@ GIVEN = "建国丽华明军红英芳敏静强磊洋勇艳杰娟涛超秀兰霞�
 POSTS = ("副局长", "副主任", "副主席", "局长", "副书记", "副部长", "党组成员", "三级调研员")
 NUMERALS = "一二三四五六七八九"
 SEPARATOR = {"colon": "：", "ascii-colon": ":", "gap": "  "}   # between a unit and its duties
+USUAL = 0.75    # a holder's theme is one its type usually holds this often, while any are left
+SECOND = 0.3    # the share of duties that speak of a second theme
 
 
 def chinese_number(n: int) -> str:
@@ -72,26 +74,75 @@ class Synth:
         self.examples = _examples(vocab)
         self.types = sorted(self.units)
         self.themes = sorted(self.examples)
+        self.usual = {code: [t for t in themes if t in self.examples]
+                      for code, themes in vocab.scheme("agency-type").usual_themes.items()}
         self.type_of = {e.label: e.top for e in vocab.scheme("agency-type").entries}
-        # citations as documents write them: a title or a short name from the register
-        self.laws = sorted({a for i in vocab.instruments.values() for a in i.aliases})
+        self.decks: dict[tuple, list[str]] = {}
+        # the register's instruments, cited as documents write them: a title or a short name
+        self.instruments = sorted(vocab.instruments.values(), key=lambda i: i.key)
 
-    def duties(self, n: int) -> list[str]:
-        """n duties of one holder, each on one theme or two and no theme twice, in the words of the
-        themes' examples; about a quarter cite the law they carry out, as real duties do."""
+    def layout(self, layouts: tuple[str, ...]) -> str:
+        """The layout of a genre's next document, dealt from a shuffled deck of the genre's layouts
+        that is dealt again when empty: each is written as often as the others, in no fixed order,
+        and a corpus of a few documents of the genre has them all."""
+        deck = self.decks.setdefault(layouts, [])
+        if not deck:
+            deck.extend(layouts)
+            self.rng.shuffle(deck)
+        return deck.pop()
+
+    def holder_themes(self, kind: str | None, k: int) -> list[str]:
+        """k themes for a holder of the agency type ``kind`` (None: a holder of no type, 各成员单位),
+        none twice: each one its type usually holds (dg:usualTheme: a 财政局 funds, a 公安局 fights
+        trafficking) three times in four while any are left, else any theme."""
         rng = self.rng
-        themes = iter(rng.sample(self.themes, min(2 * n, len(self.themes))))
+        usual = list(self.usual.get(kind, ()))
+        other = [t for t in self.themes if t not in usual]
+        rng.shuffle(usual)
+        rng.shuffle(other)
+        return [(usual if usual and (not other or rng.random() < USUAL) else other).pop()
+                for _ in range(min(k, len(self.themes)))]
+
+    def clause_count(self, kind: str) -> int:
+        """How many duties a unit's entry lists: up to four, fewer for a type of few usual themes."""
+        return self.rng.randint(1, min(4, 1 + len(self.usual[kind])) if kind in self.usual else 4)
+
+    def cite(self, instruments) -> str:
+        """One of the instruments as a document cites it: its title or a short name."""
+        return self.rng.choice(self.rng.choice(instruments).aliases)
+
+    def about(self, themes) -> list:
+        """The register's instruments about one of the themes (eli:is_about)."""
+        return [i for i in self.instruments if set(i.themes) & set(themes)]
+
+    def outside(self, themes) -> list:
+        """The laws and regulations about none of the themes: what a document cites in passing and
+        none of its duties carries out."""
+        return [i for i in self.instruments if i.kind in ("law", "administrative-regulation")
+                and not set(i.themes) & set(themes)] or self.instruments
+
+    def themed_duties(self, n: int, kind: str | None = None) -> list[tuple[str, list[str]]]:
+        """n duties of one holder of the agency type ``kind``, each with its themes: on one theme or
+        two and no theme twice, in the words of the themes' examples; about a quarter of those whose
+        themes some law is about cite such a law, as real duties do (none cites a law off its themes)."""
+        rng = self.rng
+        themes = iter(self.holder_themes(kind, 2 * n))
         out = []
         for _ in range(n):
-            text = "，".join(rng.choice(self.examples[t]) for t in islice(themes, rng.choice((1, 2))))
-            if rng.random() < 0.25:
-                text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(rng.choice(self.laws))
-            out.append(text)
+            chosen = list(islice(themes, 2 if rng.random() < SECOND else 1))
+            text = "，".join(rng.choice(self.examples[t]) for t in chosen)
+            laws = self.about(chosen)
+            if laws and rng.random() < 0.25:
+                text += rng.choice(("，贯彻落实《{}》", "，依据《{}》开展工作", "，宣传普及《{}》")).format(self.cite(laws))
+            out.append((text, chosen))
         return out
 
-    def duty(self) -> str:
+    def duties(self, n: int, kind: str | None = None) -> list[str]:
+        return [text for text, _themes in self.themed_duties(n, kind)]
+
+    def duty(self, kind: str | None = None) -> str:
         """One duty, for a holder of one (a task, a mechanism's unit, the paragraph that lost its unit)."""
-        return self.duties(1)[0]
+        return self.duties(1, kind)[0]
 
     @staticmethod
     def plan(place: str) -> str:
@@ -120,12 +171,12 @@ class Synth:
         """Each unit and its duties: after a colon or a gap (市公安局：…), or as a numbered item whose
         unit ends with a full stop ((一)市公安局。…, 1、市公安局。…); about a third printed from a PDF."""
         rng = self.rng
-        layout = rng.choice(("colon", "ascii-colon", "gap", "numbered"))
+        layout = self.layout(("colon", "ascii-colon", "gap", "numbered"))
         doc = Written("duty-list", layout)
         marker = rng.choice(("（{}）", "{}、")) if layout == "numbered" else None
         lines = [f"{place}妇女儿童工作委员会成员单位职责", ""]
         for k, name in enumerate(self.members(prefix, rng.randint(25, 45), doc), 1):
-            clauses = "；".join(self.duties(rng.randint(1, 4)))
+            clauses = "；".join(self.duties(self.clause_count(doc.units[name]), doc.units[name]))
             if marker:
                 lines.append(marker.format(chinese_number(k) if marker[0] == "（" else k) + f"{name}。{clauses}。")
             else:
@@ -148,7 +199,7 @@ class Synth:
         responsible units in brackets after it (full-width or ASCII), or on lines of their own below it
         (牵头单位：… / 责任单位：…)."""
         rng = self.rng
-        layout = rng.choice(("full-width brackets", "ascii brackets", "labelled lines"))
+        layout = self.layout(("full-width brackets", "ascii brackets", "labelled lines"))
         doc = Written("task-division", layout)
         lp, rp, colon, semi = ("(", ")", ":", ";") if layout == "ascii brackets" else ("（", "）", "：", "；")
         labels = self.labels(20)   # each unit noted where a task names it
@@ -163,7 +214,7 @@ class Synth:
                 support = [u for u in rng.sample(labels, rng.randint(1, 4)) if u != lead] or ["妇联"]
                 lead, support = self.unit(prefix, lead, doc), [self.unit(prefix, u, doc) for u in support]
                 target = f"到{rng.choice((2025, 2030))}年覆盖率达到{rng.randint(80, 100)}%" if rng.random() < 0.3 else "确保取得实效"
-                task = f"{n}{rng.choice(('.', '．'))}{self.duty()}，{target}。"
+                task = f"{n}{rng.choice(('.', '．'))}{self.duty(doc.units[lead])}，{target}。"
                 if layout == "labelled lines":
                     lines += [task, f"牵头单位：{lead}", f"责任单位：{'、'.join(support)}", ""]
                 else:
@@ -177,7 +228,7 @@ class Synth:
         (委  员：王 珊  市教育局副局长), several people a line with their titles in brackets below the
         sentence setting the group up, or a table flattened to a cell a line (主  任 / 张建华 / 市…)."""
         rng = self.rng
-        layout = rng.choice(("label on the first line", "bracketed titles", "table flattened to a cell a line"))
+        layout = self.layout(("label on the first line", "bracketed titles", "table flattened to a cell a line"))
         doc = Written("roster", layout)
         # the chair: the government's deputy head, often written by the leader's posts alone (no unit)
         head = rng.choice((("人民政府", f"副{prefix}长"), ("", f"副{prefix}长"), ("", f"{prefix}委常委、副{prefix}长")))
@@ -216,20 +267,22 @@ class Synth:
         the head of its paragraph ((一)强制报告机制。…), then the units' division of duties, one
         paragraph of which has lost its unit."""
         rng = self.rng
-        layout = rng.choice(("mechanism headings", "mechanism named in its paragraph"))
+        layout = self.layout(("mechanism headings", "mechanism named in its paragraph"))
         doc = Written("mechanism", layout)
         names = ("信息共享机制", "联合处置机制", "督导检查机制", "强制报告机制", "联席会商机制")
-        # a law named in passing, which no duty need carry out, and the grounds it opens with
+        common = [self.themed_duties(2) for _ in range(3)]          # 各成员单位要…
+        units = self.members(prefix, 6, doc)
+        own = [self.themed_duties(1, doc.units[u])[0] for u in units]
+        lost = self.themed_duties(1, rng.choice(self.types))[0]     # a paragraph that lost its unit (of some type)
+        said = {t for _text, themes in [*own, lost, *(d for pair in common for d in pair)] for t in themes}
+        # a law named in passing, which no duty carries out, and the grounds it opens with
         lines = [f"{place}维护妇女儿童权益联动工作机制", "",
-                 f"近年来，《{rng.choice(self.laws)}》颁布实施以来，妇女儿童合法权益保障不断加强。",
-                 f"为贯彻落实《{rng.choice(self.laws)}》和《{self.plan(place)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
-        for k, name in enumerate(rng.sample(names, 3)):
-            words = "各成员单位要{}。{}。".format(*self.duties(2))
+                 f"近年来，《{self.cite(self.outside(said))}》颁布实施以来，妇女儿童合法权益保障不断加强。",
+                 f"为贯彻落实《{self.cite(self.instruments)}》和《{self.plan(place)}》，结合本地实际，建立本工作机制。", "一、工作机制"]
+        for k, (name, pair) in enumerate(zip(rng.sample(names, 3), common)):
+            words = "各成员单位要{}。{}。".format(*(text for text, _themes in pair))
             lines += [f"（{NUMERALS[k]}）{name}。{words}"] if layout.endswith("paragraph") else [f"（{NUMERALS[k]}）{name}", words]
-        lines += ["二、职责分工"]
-        for unit in self.members(prefix, 6, doc):
-            lines.append(f"{unit}：{self.duty()}。")
-        lines.append(f"{self.duty()}。")   # a paragraph that lost its unit
+        lines += ["二、职责分工", *(f"{u}：{text}。" for u, (text, _themes) in zip(units, own)), f"{lost[0]}。"]
         doc.text = "\n".join(lines) + "\n"
         return doc
 
@@ -248,7 +301,7 @@ class Synth:
                     self.unit("", subject, doc)
             else:
                 subject = self.unit(prefix, rng.choice(self.units[rng.choice(self.types)]), doc)
-            points.append("{}要{}；要{}。".format(subject, *self.duties(2)))
+            points.append("{}要{}；要{}。".format(subject, *self.duties(2, doc.units.get(subject))))
         title = f"在全{prefix}妇女儿童工作会议上的讲话"
         if rng.random() < 0.35:
             doc.layout = "web page"

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .errors import DutygraphError
-from .namespaces import ELI, ID, VOCAB
+from .namespaces import DG, ELI, ID, VOCAB
 
 PLACE = "{place}"
 # what RFC 3987 forbids in an IRI: rdflib reads such IRIs with a warning, and the build's loader
@@ -42,6 +42,7 @@ class Scheme:
     entries: list[Entry] = field(default_factory=list)   # every word matched: alternative and hidden labels
     names: dict[str, list[str]] = field(default_factory=dict)   # code -> its alternative labels (zh): what a unit is called
     examples: dict[str, list[str]] = field(default_factory=dict)   # code -> its examples (zh): a theme's duty as worded
+    usual_themes: dict[str, list[str]] = field(default_factory=dict)   # code -> theme codes its units usually hold (dg:usualTheme)
 
     def top(self, code: str) -> str:
         while code in self.broader:
@@ -96,6 +97,9 @@ class Vocabulary:
                 examples = _chinese(g, c, SKOS.example)
                 if examples:
                     sch.examples[code] = examples
+                usual = sorted(str(g.value(t, SKOS.notation)) for t in g.objects(c, DG.usualTheme))
+                if usual:
+                    sch.usual_themes[code] = usual
                 b = g.value(c, SKOS.broader)
                 if b is not None:
                     sch.broader[code] = str(g.value(b, SKOS.notation))
