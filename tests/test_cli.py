@@ -4,13 +4,15 @@ import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
 
 import pytest
 
-from dutygraph.cli import main
+from dutygraph.analysis import GAP_KINDS
+from dutygraph.cli import EXAMPLES, LISTINGS, main, parser
 
 
 
@@ -92,6 +94,34 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as e:   # one page or the other
         main(["viz", "--overview", "--coverage"])
     assert e.value.code == 2 and "not allowed with argument --overview" in capsys.readouterr().err
+
+
+def test_a_gap_kind_not_known_is_a_usage_error_that_lists_the_kinds(capsys):
+    """A mistyped --kind would otherwise filter every gap out and print no rows, as if there were none."""
+    with pytest.raises(SystemExit) as e:
+        main(["gaps", "--kind", "uncovered-themes"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "invalid choice: 'uncovered-themes'" in err and all(k in err for k in GAP_KINDS)
+
+
+def test_each_command_s_help_gives_its_examples_and_the_listings_answer_on_the_seeds(seed_ws, monkeypatch, capsys):
+    """Every command's --help shows examples; each must still parse (an option renamed, a code
+    changed), and each example of a listing answers with rows on the seed graph, as a researcher
+    trying it in the workspace would see."""
+    monkeypatch.chdir(seed_ws.path)
+    top = parser()
+    commands = top._subparsers._group_actions[0].choices
+    assert set(EXAMPLES) == set(commands)
+    for name, examples in EXAMPLES.items():
+        assert examples[0][0] in top.format_help() and all(line in commands[name].format_help() for line, _ in examples)
+        for line, _what in examples:
+            argv = shlex.split(line.partition(" > ")[0])[1:]
+            args = top.parse_args(argv)
+            if args.command not in LISTINGS or getattr(args, "endpoint", None):
+                continue
+            assert main(argv) == 0, (line, capsys.readouterr().err)
+            out = capsys.readouterr().out
+            assert out.strip() and "(no rows)" not in out and out.strip() != "[]", line
 
 
 def test_read_command_without_a_graph_says_to_build(tmp_path, capsys):

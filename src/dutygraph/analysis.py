@@ -61,6 +61,11 @@ def compare(ws, places, by: str = "theme", texts: bool = False) -> list[dict]:
 
 
 # ---------------------------------------------------------------- gaps
+# the kinds of gap, in the order they are listed
+GAP_KINDS = ("unattributed-duty", "task-without-lead", "member-without-duty", "member-without-representative",
+             "holder-not-member", "unresolved-law", "duty-without-basis", "law-not-carried-out", "uncovered-theme")
+
+
 def gaps(ws, jurisdiction=()) -> list[dict]:
     """Every gap of the graph, or of the places asked for and those under them. Each part asks its
     queries for those places where the query takes one (the memberships and the suggestions the build
@@ -81,9 +86,7 @@ def gaps(ws, jurisdiction=()) -> list[dict]:
     out += _uncovered_themes(rows["theme-counts"], ws.vocab, keep)
     if keep is not None:
         out = [g for g in out if _place(g) in keep]
-    order = {"unattributed-duty": 0, "task-without-lead": 1, "member-without-duty": 2,
-             "member-without-representative": 3, "holder-not-member": 4, "unresolved-law": 5,
-             "duty-without-basis": 6, "law-not-carried-out": 7, "uncovered-theme": 8}
+    order = {kind: i for i, kind in enumerate(GAP_KINDS)}
     return sorted(out, key=lambda g: (order[g["kind"]], g["jurisdiction"] or "", g["source"] or "~", g["start"] or 0, g["subject"]))
 
 

@@ -10,30 +10,73 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .analysis import GAP_KINDS
 from .api import Workspace
 from .errors import DutygraphError, os_error_line
 from .output import render, waiting
+from .text import display_width
 from .viz import PAGE_LIMIT
 
-EPILOG = """examples:
-  dutygraph build                                  build graph/ from corpus/ and print a summary
-  dutygraph duties --theme anti-trafficking        who holds anti-trafficking duties, everywhere
-  dutygraph duties --jurisdiction 东莞 --format json
-  dutygraph tasks --jurisdiction 610100 --format csv
-  dutygraph members --jurisdiction 虎林
-  dutygraph laws
-  dutygraph validate
-  dutygraph query duties --param theme=domestic-violence
-  dutygraph compare 东莞 西安 --by theme             who holds each theme in each city ('—' where nobody)
-  dutygraph gaps --jurisdiction 唐山国际旅游岛        orphan duties with suggested units, and other gaps
-  dutygraph network --kind lead-support --measure betweenness
-  dutygraph viz --overview                         agency types × themes, linked by their places: a country at a glance
-  dutygraph export --format jsonld --out dutygraph.jsonld
-  dutygraph prepare                                after a national build: ask the country's listings once,
-                                                   so whoever asks one next reads its kept answer
-  dutygraph serve                                  an Oxigraph server on the graph (read-only), query page at /
-  dutygraph load --endpoint http://127.0.0.1:7878/query
-  dutygraph duties --endpoint http://127.0.0.1:7878/query    the same answers, from the endpoint
+# Each command's examples, as its --help shows them (the first of each also in dutygraph --help);
+# a test runs those of the listing commands on the seed graph.
+EXAMPLES: dict[str, list[tuple[str, str]]] = {
+    "build": [("dutygraph build", "build graph/ from corpus/ and print a summary"),
+              ("dutygraph build --check", "exit 1 if graph/ is not what a build would write (for CI)")],
+    "validate": [("dutygraph validate", "the SHACL report, each result with its source words"),
+                 ("dutygraph validate --severity Warning --format csv", "the warnings only, as CSV")],
+    "duties": [("dutygraph duties --theme anti-trafficking", "who holds anti-trafficking duties, everywhere"),
+               ("dutygraph duties --jurisdiction 东莞 --format json", "Dongguan's duties, one JSON object a line"),
+               ("dutygraph duties --target-group children --agency-type civil-affairs",
+                "civil-affairs units' duties toward children"),
+               ("dutygraph duties --endpoint http://127.0.0.1:7878/query", "the same answers, from an endpoint")],
+    "tasks": [("dutygraph tasks --jurisdiction 610100 --format csv",
+               "Xi'an's tasks (a division code), each with its lead and supporting units")],
+    "members": [("dutygraph members --jurisdiction 虎林", "who sits on Hulin's joint meeting, for which unit")],
+    "laws": [("dutygraph laws", "every instrument cited, with each mention's words"),
+             ("dutygraph laws --jurisdiction 唐山国际旅游岛 --format json", "those one place's documents cite")],
+    "query": [("dutygraph query duties --param theme=domestic-violence", "a library query with a parameter"),
+              ("dutygraph query --list", "the library's queries and their parameters"),
+              ("dutygraph query queries/duties-without-unit.rq", "a .rq file of your own (here the library's)")],
+    "ingest": [("dutygraph ingest notice.pdf --jurisdiction 441900 --title 成员单位职责",
+                "add a document for Dongguan and rebuild; its genres are detected")],
+    "compare": [("dutygraph compare 东莞 西安 --by theme", "who holds each theme in each city ('—' where nobody)"),
+                ("dutygraph compare 东莞 西安 --by agency-type --texts --format json",
+                 "each agency type's themes there, with the duties' words")],
+    "gaps": [("dutygraph gaps --jurisdiction 唐山国际旅游岛", "orphan duties with suggested units, and other gaps"),
+             ("dutygraph gaps --kind uncovered-theme --format csv", "themes a place leaves uncovered that its peers cover")],
+    "network": [("dutygraph network --kind lead-support --measure betweenness", "units that lie between others in the lead→support network"),
+                ("dutygraph network --kind shared-theme --jurisdiction 东莞", "units linked by the themes they share")],
+    "prepare": [("dutygraph prepare --workspace /tmp/national",
+                 "after a national build: ask the country's listings once, keep the answers"),
+                ("dutygraph prepare --format csv > prepared.csv", "what was asked, its rows and seconds")],
+    "export": [("dutygraph export --format jsonld --out dutygraph.jsonld", "the graph as JSON-LD"),
+               ("dutygraph export --format csv --out tables --no-persons", "CSV tables in tables/, without people's names")],
+    "load": [("dutygraph load --endpoint http://127.0.0.1:7878/query",
+              "the graph into a SPARQL store (what changed since the last load)")],
+    "serve": [("dutygraph serve", "an Oxigraph server on the graph (read-only), query page at /"),
+              ("dutygraph serve --port 8080 --host 0.0.0.0", "on another port, for the team's machines")],
+    "synth": [("dutygraph synth --jurisdictions 1000 --out /tmp/national --seed 1", "a synthetic country of 1,000 places"),
+              ("dutygraph build --workspace /tmp/national", "then build it")],
+    "docs": [("dutygraph docs", "write docs/ontology.html: every class, property and code")],
+    "viz": [("dutygraph viz", "write viz/dutygraph.html, the network of units, duties and laws"),
+            ("dutygraph viz --overview", "agency types × themes, linked by their places: a country at a glance"),
+            ("dutygraph viz --coverage", "the themes × places heat map (PNG and SVG)"),
+            ("dutygraph viz --jurisdiction 东莞 --theme anti-trafficking --out dongguan.html", "one place, one theme")],
+}
+
+
+def _examples(pairs: list[tuple[str, str]], width: int = 48) -> str:
+    """Examples as help text: the command, then what it gives, lined up on a terminal (a Chinese
+    character takes two columns), below it when the command is longer than the column."""
+    lines = []
+    for command, what in pairs:
+        room = width - display_width(command)
+        lines.append(f"  {command}{' ' * room} {what}" if room >= 0 else f"  {command}\n  {' ' * width} {what}")
+    return "\n".join(lines)
+
+
+EPILOG = f"""examples (dutygraph COMMAND --help: more for each):
+{_examples([pairs[0] for pairs in EXAMPLES.values()])}
 
 environment:
   DUTYGRAPH_CACHE=0        ask the graph store every time, as --no-cache does (by default an answer that
@@ -53,6 +96,13 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
+
+
+def _command(sub, name: str, help: str, more: str = "") -> argparse.ArgumentParser:   # noqa: A002 - argparse's name
+    """A command's parser: its help line also as its description, its examples (and ``more``) below its options."""
+    epilog = "examples:\n" + _examples(EXAMPLES[name]) + (f"\n\n{more}" if more else "")
+    return sub.add_parser(name, help=help, description=help, epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def _seconds(text: str) -> float:
@@ -84,6 +134,11 @@ def _common(p: argparse.ArgumentParser, listing: bool = True, remote: bool = Tru
                        help="ask the local graph again, not the answer kept from an earlier time it took a second or more")
 
 
+def _places(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J",
+                   help="a place by name (东莞 or 东莞市) or division code (441900), with the places under it (repeatable)")
+
+
 def parser() -> Parser:
     top = Parser(prog="dutygraph", description="A knowledge graph of local-government duties toward women and children.",
                  epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -91,40 +146,40 @@ def parser() -> Parser:
     sub = top.add_subparsers(dest="command", metavar="command", parser_class=Parser)
     sub.required = True
 
-    p = sub.add_parser("build", help="corpus → graph/, runs SHACL, prints a summary")
+    p = _command(sub, "build", "corpus → graph/, runs SHACL, prints a summary")
     _common(p, listing=False, remote=False)
     p.add_argument("--check", action="store_true", help="exit 1 if graph/ differs from what build would write")
 
-    p = sub.add_parser("validate", help="the SHACL report, with source spans")
+    p = _command(sub, "validate", "the SHACL report, with source spans")
     _common(p)
     p.add_argument("--severity", choices=("Violation", "Warning", "Info"))
 
-    p = sub.add_parser("duties", help="duty statements and who holds them")
+    p = _command(sub, "duties", "duty statements and who holds them")
     _common(p)
     p.add_argument("--theme", action="append", default=[], metavar="CODE", help="a theme code (repeatable)")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J", help="name (东莞 or 东莞市) or division code")
+    _places(p)
     p.add_argument("--agency-type", action="append", default=[], metavar="CODE", help="an agency-type code (repeatable)")
     p.add_argument("--target-group", action="append", default=[], metavar="CODE", help="a target-group code (repeatable)")
 
-    p = sub.add_parser("tasks", help="numbered tasks with their lead and supporting units")
+    p = _command(sub, "tasks", "numbered tasks with their lead and supporting units")
     _common(p)
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    _places(p)
 
-    p = sub.add_parser("members", help="who sits on which committee, for which unit, in which post")
+    p = _command(sub, "members", "who sits on which committee, for which unit, in which post")
     _common(p)
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    _places(p)
 
-    p = sub.add_parser("laws", help="legal instruments cited, each once however it is written")
+    p = _command(sub, "laws", "legal instruments cited, each once however it is written")
     _common(p)
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    _places(p)
 
-    p = sub.add_parser("query", help="run a library query or a .rq file")
+    p = _command(sub, "query", "run a library query or a .rq file")
     _common(p)
     p.add_argument("name", nargs="?", help="a query of queries/ (without .rq) or a path to a .rq file")
     p.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter value (repeatable)")
     p.add_argument("--list", action="store_true", help="list the library's queries and their parameters")
 
-    p = sub.add_parser("ingest", help="add a document (.txt .html .docx .pdf, any common encoding) and rebuild")
+    p = _command(sub, "ingest", "add a document (.txt .html .docx .pdf, any common encoding) and rebuild")
     _common(p, listing=False, remote=False)
     p.add_argument("file")
     p.add_argument("--jurisdiction", required=True, metavar="J", help="name or division code of the place it speaks for")
@@ -138,39 +193,37 @@ def parser() -> Parser:
                    help="its genre(s); detected when not given")
     p.add_argument("--no-build", action="store_true", help="add it without rebuilding (for adding many)")
 
-    p = sub.add_parser("compare", help="side by side: who holds each theme (or agency type) in each place")
+    p = _command(sub, "compare", "side by side: who holds each theme (or agency type) in each place")
     _common(p)
     p.add_argument("places", nargs="+", metavar="J", help="two or more jurisdictions")
     p.add_argument("--by", choices=("theme", "agency-type"), default="theme")
     p.add_argument("--texts", action="store_true", help="add the duty texts with their sources")
 
-    p = sub.add_parser("gaps", help="what is missing or inconsistent, with suggested units for orphan duties")
+    p = _command(sub, "gaps", "what is missing or inconsistent, with suggested units for orphan duties")
     _common(p)
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
-    p.add_argument("--kind", action="append", default=[], help="only gaps of this kind (repeatable)")
+    _places(p)
+    p.add_argument("--kind", action="append", default=[], choices=GAP_KINDS, metavar="KIND",
+                   help=f"only gaps of this kind (repeatable): {', '.join(GAP_KINDS)}")
 
-    p = sub.add_parser("network", help="centrality of units in the lead→support or shared-theme network")
+    p = _command(sub, "network", "centrality of units in the lead→support or shared-theme network")
     _common(p)
     p.add_argument("--kind", choices=("lead-support", "shared-theme"), default="lead-support")
     p.add_argument("--measure", choices=("degree", "betweenness", "eigenvector"), default="degree")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    _places(p)
 
-    p = sub.add_parser("prepare", help="ask the country's listings once, so that their answers are kept for whoever asks next",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""examples:
-  dutygraph build --workspace /tmp/national && dutygraph prepare --workspace /tmp/national
-  dutygraph prepare --format csv > prepared.csv     what was asked, its rows and seconds
-Each library query over the whole graph, and once for each theme, target group, agency type and
+    p = _command(sub, "prepare", "ask the country's listings once, so that their answers are kept for whoever asks next",
+                 more="""Each library query over the whole graph, and once for each theme, target group, agency type and
 severity it takes; then `duties` for each of those. Every answer is kept in graph/answers/ (other
 commands keep those that took a second or more) until the next build changes the graph.""")
     _common(p, remote=False)
 
-    p = sub.add_parser("export", help="the graph as Turtle, TriG, JSON-LD, N-Triples, RDF/XML, CSV or GraphML")
+    p = _command(sub, "export", "the graph as Turtle, TriG, JSON-LD, N-Triples, RDF/XML, CSV or GraphML")
     _common(p, listing=False)
     p.add_argument("--format", dest="export_format", required=True, choices=("turtle", "trig", "jsonld", "ntriples", "rdfxml", "csv", "graphml"))
     p.add_argument("--out", help="file to write (a directory for csv); standard output when not given")
     p.add_argument("--no-persons", action="store_true", help="leave people's names out (for publishing the graph)")
 
-    p = sub.add_parser("load", help="put the graph into a SPARQL store, one named graph per document")
+    p = _command(sub, "load", "put the graph into a SPARQL store, one named graph per document")
     _common(p, listing=False, remote=False)
     p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL (e.g. http://127.0.0.1:7878/query)")
     p.add_argument("--update-endpoint", help="its update URL (default: .../update beside the query URL)")
@@ -181,30 +234,27 @@ commands keep those that took a second or more) until the next build changes the
     p.add_argument("--all", action="store_true", dest="everything",
                    help="load every graph, also those the store's manifest shows unchanged since the last load")
 
-    p = sub.add_parser("serve", help="serve the graph read-only with a local Oxigraph server and its query page")
+    p = _command(sub, "serve", "serve the graph read-only with a local Oxigraph server and its query page")
     _common(p, listing=False, remote=False)
     p.add_argument("--port", type=_port, default=7878)
     p.add_argument("--host", default="127.0.0.1")
 
-    p = sub.add_parser("synth", help="write a synthetic corpus of N jurisdictions, for scale tests",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog="""examples:
-  dutygraph synth --jurisdictions 1000 --out /tmp/national --seed 1
-  dutygraph build --workspace /tmp/national
-  scripts/evaluate --set --docs /tmp/national/gold     how well each layout written is read""")
+    p = _command(sub, "synth", "write a synthetic corpus of N jurisdictions, for scale tests",
+                 more="scripts/evaluate --set --docs /tmp/national/gold   how well each layout written is read back")
     p.add_argument("--jurisdictions", type=int, required=True, metavar="N", help="prefectures and counties of the national table")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="the workspace to write: corpus/, ontology/, and gold/ (what each document holds)")
     p.add_argument("--seed", type=int, default=0, help="the same seed writes the same bytes")
     p.add_argument("--workspace", default=".")
 
-    p = sub.add_parser("docs", help="the HTML documentation of the ontology and vocabularies")
+    p = _command(sub, "docs", "the HTML documentation of the ontology and vocabularies")
     _common(p, listing=False, remote=False)
     p.add_argument("--out", help="where to write it (default: docs/ontology.html)")
 
-    p = sub.add_parser("viz", help="one self-contained HTML page of the network")
+    p = _command(sub, "viz", "one self-contained HTML page of the network")
     _common(p, listing=False, remote=True)
     p.add_argument("--out", help="where to write the page (default: viz/dutygraph.html)")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="J")
+    _places(p)
     p.add_argument("--theme", action="append", default=[], metavar="CODE")
     p.add_argument("--no-persons", action="store_true", help="accepted for symmetry with export: the page shows no people")
     p.add_argument("--whole", action="store_true",
