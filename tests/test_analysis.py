@@ -37,6 +37,13 @@ def test_compare_by_agency_type(seed_ws):
     assert rows["customs"]["虎林市"] == MISSING
 
 
+def test_compare_refuses_one_place_asked_twice_by_its_name_or_code(seed_ws, capsys):
+    """东莞 and 441900 are one column, not two: asked twice, each theme was counted as held in both."""
+    assert main(["compare", "东莞", "441900", "--workspace", str(seed_ws.path)]) == 1
+    err = capsys.readouterr().err
+    assert "'东莞' and '441900' are the same place (东莞市)" in err and err.count("\n") == 1
+
+
 def test_compare_table_marks_missing(seed_ws, capsys):
     assert main(["compare", "东莞", "西安", "--workspace", str(seed_ws.path)]) == 0
     assert "—" in capsys.readouterr().out

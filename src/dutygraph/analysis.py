@@ -20,6 +20,11 @@ def _place_names(ws, places) -> list[tuple[str, str]]:
     """(what the user typed, the jurisdiction's name) for each place, in order; two places of one
     name asked by their codes are two columns, each name followed by its code."""
     iris = [ws.jurisdiction_iri(p) for p in places]
+    for k, iri in enumerate(iris):
+        if iri in iris[:k]:
+            first = places[iris.index(iri)]
+            raise DutygraphError(f"'{first}' and '{places[k]}' are the same place ({ws.jurisdictions_by_iri[iri]['name']}): "
+                                 "compare needs two or more different places")
     label = distinct_names({iri: ws.jurisdictions_by_iri[iri]["name"] for iri in iris})
     return [(p, label[iri]) for p, iri in zip(places, iris)]
 
