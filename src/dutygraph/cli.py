@@ -240,7 +240,8 @@ commands keep those that took a second or more) until the next build changes the
     p.add_argument("--host", default="127.0.0.1")
 
     p = _command(sub, "synth", "write a synthetic corpus of N jurisdictions, for scale tests",
-                 more="scripts/evaluate --set --docs /tmp/national/gold   how well each layout written is read back")
+                 more="how well each layout it wrote is read back, from a checkout of dutygraph:\n"
+                      "  scripts/evaluate --set --docs /tmp/national/gold")
     p.add_argument("--jurisdictions", type=int, required=True, metavar="N", help="prefectures and counties of the national table")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="the workspace to write: corpus/, ontology/, and gold/ (what each document holds)")
