@@ -63,6 +63,40 @@ def test_paragraph_that_lost_its_unit_stays_without_holder(vocab):
     assert len([s for s in ex.statements if s.holders]) == 2   # 四、 ends the list
 
 
+def test_duty_list_with_each_unit_alone_on_a_line_above_its_numbered_duties(vocab):
+    """（一）市人社局 on a line of its own, then 1.…… 2.……: each item is that unit's, up to the next
+    unit or heading; so too a name with 职责 and a colon above its paragraph, and a bare name above
+    numbered items."""
+    text = ("成员单位主要职责\n（一）市人力资源和社会保障局\n1.保障妇女平等就业权利。\n2.依法查处使用童工行为。\n"
+            "（二）市卫生健康委员会\n1.开展农村妇女两癌筛查。\n"
+            "市民政局职责：\n做好农村留守儿童关爱保护工作。\n"
+            "市司法局\n1.加强妇女儿童法律援助工作。\n"
+            "三、工作要求\n各成员单位要加强协作。\n")
+    ex = run(vocab, text, ["duty-list"])
+    got = [(holders(s)[0][:2] if s.holders else None, text[s.span[0]:s.span[1]]) for s in ex.statements]
+    assert got[:5] == [(("市人力资源和社会保障局", "human-resources"), "保障妇女平等就业权利。"),
+                       (("市人力资源和社会保障局", "human-resources"), "依法查处使用童工行为。"),
+                       (("市卫生健康委员会", "health"), "开展农村妇女两癌筛查。"),
+                       (("市民政局", "civil-affairs"), "做好农村留守儿童关爱保护工作。"),
+                       (("市司法局", "justice"), "加强妇女儿童法律援助工作。")]
+    assert len(got) == 5   # 三、 ends the list: what follows is no duty of 市司法局
+    assert {u.name for _b, u in ex.member_units} == {"市人力资源和社会保障局", "市卫生健康委员会", "市民政局", "市司法局"}
+    a, b = ex.statements[0].holders[0][0].span
+    assert text[a:b] == "市人力资源和社会保障局"
+
+
+def test_a_notice_s_issuer_above_its_title_holds_none_of_the_text_below(vocab):
+    """An issuer's name alone on a line (a notice's head, or a signature above its date) is not a
+    unit above its duties: the notice's text is no duty of it."""
+    text = ("成都市人民政府办公室\n关于印发《成都市妇女儿童工作联席会议制度》的通知\n"
+            "根据《中华人民共和国妇女权益保障法》，经市政府同意，现印发给你们，请认真贯彻落实。\n"
+            "市教育局：保障女童平等接受义务教育。\n市公安局：依法打击拐卖妇女儿童犯罪。\n"
+            "成都市人民政府办公室\n2025年3月1日\n")
+    ex = run(vocab, text, ["duty-list"])
+    assert not any(u.agency_type == "government" for s in ex.statements for u, _r in s.holders)
+    assert [holders(s)[0][0] for s in ex.statements if s.holders] == ["市教育局", "市公安局"]
+
+
 def test_duty_list_numbered_items_with_the_unit_ended_by_a_full_stop(vocab):
     text = ("二、成员单位职责\n（一）市公安局。接到家庭暴力报案后及时出警，依法调查取证。\n"
             "2.市民政局。为遭受家庭暴力的妇女儿童提供临时庇护。\n（三）提高站位，务求实效。各部门要履职尽责。\n"

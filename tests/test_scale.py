@@ -137,7 +137,7 @@ def test_synth_refuses_a_vocabulary_whose_themes_give_no_examples(tmp_path):
     assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
 
 
-LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "PDF lines"},
+LAYOUTS = {"duty-list": {"colon", "ascii-colon", "gap", "numbered", "unit above its duties", "PDF lines"},
            "task-division": {"full-width brackets", "ascii brackets", "labelled lines"},
            "roster": {"label on the first line", "bracketed titles", "table flattened to a cell a line"},
            "mechanism": {"mechanism headings", "mechanism named in its paragraph"},

@@ -168,16 +168,23 @@ class Synth:
         return (name[0] + " " * spaces + name[1] if len(name) == 2 and rng.random() < 0.5 else name), name
 
     def duty_list(self, place: str, prefix: str) -> Written:
-        """Each unit and its duties: after a colon or a gap (市公安局：…), or as a numbered item whose
-        unit ends with a full stop ((一)市公安局。…, 1、市公安局。…); about a third printed from a PDF."""
+        """Each unit and its duties: after a colon or a gap (市公安局：…), as a numbered item whose
+        unit ends with a full stop ((一)市公安局。…, 1、市公安局。…), or with the unit's name on a line
+        of its own, numbered or not, above its numbered duties ((一)市公安局 / 1.…… / 2.……); about a
+        third printed from a PDF."""
         rng = self.rng
-        layout = self.layout(("colon", "ascii-colon", "gap", "numbered"))
+        layout = self.layout(("colon", "ascii-colon", "gap", "numbered", "unit above its duties"))
         doc = Written("duty-list", layout)
         marker = rng.choice(("（{}）", "{}、")) if layout == "numbered" else None
+        above = rng.choice(("（{}）", "")) if layout == "unit above its duties" else None
         lines = [f"{place}妇女儿童工作委员会成员单位职责", ""]
         for k, name in enumerate(self.members(prefix, rng.randint(25, 45), doc), 1):
-            clauses = "；".join(self.duties(self.clause_count(doc.units[name]), doc.units[name]))
-            if marker:
+            duties = self.duties(self.clause_count(doc.units[name]), doc.units[name])
+            clauses = "；".join(duties)
+            if above is not None:
+                lines.append(above.format(chinese_number(k)) + name)
+                lines += [f"{i}.{duty}。" for i, duty in enumerate(duties, 1)]
+            elif marker:
                 lines.append(marker.format(chinese_number(k) if marker[0] == "（" else k) + f"{name}。{clauses}。")
             else:
                 lines.append(f"{name}{SEPARATOR[layout]}{clauses}。")

@@ -1,10 +1,13 @@
-"""Unit-and-duties lists: ``名称  职责``, ``名称：职责`` and ``（一）名称。职责`` layouts, in prose or
-broken by a PDF.
+"""Unit-and-duties lists: ``名称  职责``, ``名称：职责`` and ``（一）名称。职责`` layouts, a unit's name
+on a line of its own above its duties (``（一）市民政局`` then ``1.……`` ``2.……``), in prose or broken
+by a PDF.
 
 A list starts at the first line that opens with a unit name (after the item's number, if any) and a
-colon, a wide gap or a full stop, and runs to the next heading; a name the vocabularies do not know
-counts only before a colon (so that 提高站位。 stays a heading). A paragraph inside it that names no
-unit is a duty that lost its holder: it stays, without one, and ``gaps`` reports it.
+colon, a wide gap or a full stop, or that is a unit's name alone, and runs to the next heading; a
+name the vocabularies do not know counts only before a colon (so that 提高站位。 stays a heading).
+The paragraphs below a name alone are that unit's duties, up to the next unit or heading. A
+paragraph below a unit's line of duties that names no unit is a duty that lost its holder: it
+stays, without one, and ``gaps`` reports it.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from .matchers import Context
 from .statements import clauses, make, role_of
 
 GAP = re.compile(r"^(?::|。|\s{2,}|\t|\s(?=[\u4e00-\u9fff]))")
+# what may follow a unit's name on a line of its own: 职责, 主要职责, 工作职责 and a colon
+ALONE = re.compile(r"^(?:(?:主要|工作)?职责(?:分工)?)?:?$")
 
 
 def unit_head(ctx: Context, line: View) -> tuple[UnitRef, int] | None:
@@ -25,6 +30,27 @@ def unit_head(ctx: Context, line: View) -> tuple[UnitRef, int] | None:
     skip = marker.end() if marker else 0
     head = _head(ctx, line[skip:])
     return None if head is None else (head[0], skip + head[1])
+
+
+def unit_alone(ctx: Context, line: View) -> UnitRef | None:
+    """The unit a line names and nothing else, after its item number (（二）市民政局, 市教育局职责：),
+    else None; a name the vocabularies do not know only before a colon (市关工委：)."""
+    marker = layout.MARKER.match(line.text)
+    compact = line[marker.end() if marker else 0:].without(" \t")
+    hit = ctx.units.at_start(compact.text)
+    if hit is not None:
+        return ctx.units.ref(compact, hit, ctx.resolve) if ALONE.match(compact.text[hit.end:]) else None
+    if compact.text.endswith(":") and ":" not in compact.text[:-1]:
+        return ctx.units.unknown(compact[:-1], ctx.resolve)
+    return None
+
+
+def _heads_a_list(line: View, nxt: layout.Line | None) -> bool:
+    """Whether a line, if it names a unit alone, stands above that unit's duties: it is an item of a
+    list itself (（二）市民政局), it ends with a colon, or the line below it is numbered (1.……). A
+    notice's issuer above its title (虎林市人民政府办公室) or a signature above its date is none."""
+    return bool(layout.MARKER.match(line.text) or line.text.rstrip().endswith(":")
+                or (nxt is not None and layout.MARKER.match(nxt.view.text)))
 
 
 def _head(ctx: Context, view: View) -> tuple[UnitRef, int] | None:
@@ -51,32 +77,42 @@ def _head(ctx: Context, view: View) -> tuple[UnitRef, int] | None:
 
 
 def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
-    # first source offset of a line -> the unit it opens with and where its duties start
-    heads = {line.view.index[0]: h for line in lines if (h := unit_head(ctx, line.view))}
+    # first source offset of a line -> the unit it names alone, or the unit it opens with and where its duties start
+    alone = {line.view.index[0]: ref for line, nxt in zip(lines, [*lines[1:], None])
+             if _heads_a_list(line.view, nxt) and (ref := unit_alone(ctx, line.view))}
+    heads = {line.view.index[0]: h for line in lines
+             if line.view.index[0] not in alone and (h := unit_head(ctx, line.view))}
 
     def new_item(v: View) -> bool:
-        return v.index[0] in heads or layout.starts_item(v)
+        return v.index[0] in heads or v.index[0] in alone or layout.starts_item(v)
 
-    if not heads:
+    if not heads and not alone:
         _prose(ctx, lines, out, body)
         return
 
-    inside = False
+    inside, owner = False, None   # owner: the unit named alone above, which holds the paragraphs below it
     for para in layout.paragraphs(lines, new_item):
         head = heads.get(para.index[0])
-        if head is not None:
-            inside = True
+        if para.index[0] in alone:
+            inside, owner = True, alone[para.index[0]]
+            if body:
+                out.member_units.append((body, owner))
+        elif head is not None:
+            inside, owner = True, None
             ref, at = head
             if body:
                 out.member_units.append((body, ref))
             for c in clauses(para[at:]):
                 out.statements.append(make(ctx, c, "duty-list", [(ref, role_of(ctx, c.text))], para))
         elif inside and (layout.is_heading(para) or para.text.startswith("附件")):
-            inside = False
+            inside, owner = False, None
+        elif inside and owner:   # one of the unit's duties, its item number left out
+            marker = layout.MARKER.match(para.text)
+            for c in clauses(para[marker.end() if marker else 0:]):
+                out.statements.append(make(ctx, c, "duty-list", [(owner, role_of(ctx, c.text))], para))
         elif inside:
             for c in clauses(para):
                 out.statements.append(make(ctx, c, "duty-list", [], para))
-
 
 
 def _prose(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
