@@ -34,7 +34,7 @@ def unit_head(ctx: Context, line: View) -> tuple[UnitRef, int] | None:
 
 def unit_alone(ctx: Context, line: View) -> UnitRef | None:
     """The unit a line names and nothing else, after its item number (（二）市民政局, 市教育局职责：),
-    else None; a name the vocabularies do not know only before a colon (市关工委：)."""
+    else None; a name the vocabularies do not know only before a colon (市慈善总会：)."""
     marker = layout.MARKER.match(line.text)
     compact = line[marker.end() if marker else 0:].without(" \t")
     hit = ctx.units.at_start(compact.text)
