@@ -48,7 +48,7 @@ def unit_alone(ctx: Context, line: View) -> UnitRef | None:
 def _heads_a_list(line: View, nxt: layout.Line | None) -> bool:
     """Whether a line, if it names a unit alone, stands above that unit's duties: it is an item of a
     list itself (（二）市民政局), it ends with a colon, or the line below it is numbered (1.……). A
-    notice's issuer above its title (虎林市人民政府办公室) or a signature above its date is none."""
+    notice's issuer above its title (市人民政府办公室) or a signature above its date is none."""
     return bool(layout.MARKER.match(line.text) or line.text.rstrip().endswith(":")
                 or (nxt is not None and layout.MARKER.match(nxt.view.text)))
 
@@ -106,13 +106,10 @@ def parse(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | N
                 out.statements.append(make(ctx, c, "duty-list", [(ref, role_of(ctx, c.text))], para))
         elif inside and (layout.is_heading(para) or para.text.startswith("附件")):
             inside, owner = False, None
-        elif inside and owner:   # one of the unit's duties, its item number left out
-            marker = layout.MARKER.match(para.text)
+        elif inside:   # the owner's duty, its item number left out, or a duty that lost its unit
+            marker = layout.MARKER.match(para.text) if owner else None
             for c in clauses(para[marker.end() if marker else 0:]):
-                out.statements.append(make(ctx, c, "duty-list", [(owner, role_of(ctx, c.text))], para))
-        elif inside:
-            for c in clauses(para):
-                out.statements.append(make(ctx, c, "duty-list", [], para))
+                out.statements.append(make(ctx, c, "duty-list", [(owner, role_of(ctx, c.text))] if owner else [], para))
 
 
 def _prose(ctx: Context, lines: list[layout.Line], out: Extraction, body: str | None) -> None:
